@@ -1,0 +1,190 @@
+package app.connections.local.aws;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.AbstractConstruct;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+/**
+ * template.yaml as data: the one source of truth for resources, routes, handlers and function
+ * environments. CloudFormation short-form tags ({@code !Ref}, {@code !Sub}, {@code !GetAtt}…) are
+ * read as their long forms ({@code {"Ref": …}}, {@code {"Fn::Sub": …}}).
+ */
+public final class Template {
+    private final Map<String, Object> root;
+    private final String sha256;
+
+    private Template(Map<String, Object> root, String sha256) {
+        this.root = root;
+        this.sha256 = sha256;
+    }
+
+    public static Template load(Path file) {
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                Map<String, Object> root = new Yaml(new CfnConstructor()).load(reader);
+                return new Template(root, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
+            }
+        } catch (IOException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException("cannot read " + file, e);
+        }
+    }
+
+    public String sha256() {
+        return sha256;
+    }
+
+    /** Resources in template order. */
+    public Map<String, Resource> resources() {
+        Map<String, Resource> resources = new LinkedHashMap<>();
+        map(root, "Resources").forEach((id, value) -> {
+            Map<String, Object> r = asMap(value);
+            resources.put(id, new Resource(id, (String) r.get("Type"), map(r, "Properties")));
+        });
+        return resources;
+    }
+
+    /** Parameter name to default value. */
+    public Map<String, String> parameterDefaults() {
+        Map<String, String> defaults = new LinkedHashMap<>();
+        map(root, "Parameters").forEach((name, value) -> {
+            Object d = asMap(value).get("Default");
+            if (d != null) {
+                defaults.put(name, String.valueOf(d));
+            }
+        });
+        return defaults;
+    }
+
+    /** Every {@code AWS::Serverless::Function}, with its environment merged over the Globals. */
+    public List<Function> functions() {
+        Map<String, Object> globalFunction = map(map(root, "Globals"), "Function");
+        Map<String, Object> globalEnv = map(map(globalFunction, "Environment"), "Variables");
+        List<Function> functions = new ArrayList<>();
+        for (Resource r : resources().values()) {
+            if (!"AWS::Serverless::Function".equals(r.type())) {
+                continue;
+            }
+            Map<String, Object> env = new LinkedHashMap<>(globalEnv);
+            env.putAll(map(map(r.properties(), "Environment"), "Variables"));
+            List<HttpRoute> routes = new ArrayList<>();
+            List<String> schedules = new ArrayList<>();
+            map(r.properties(), "Events").forEach((name, value) -> {
+                Map<String, Object> event = asMap(value);
+                Map<String, Object> props = map(event, "Properties");
+                if ("HttpApi".equals(event.get("Type"))) {
+                    Map<String, Object> auth = map(props, "Auth");
+                    routes.add(new HttpRoute(name, String.valueOf(props.get("Method")).toUpperCase(),
+                            String.valueOf(props.get("Path")), (String) auth.get("Authorizer")));
+                } else if ("Schedule".equals(event.get("Type"))) {
+                    schedules.add(String.valueOf(props.get("Schedule")));
+                }
+            });
+            functions.add(new Function(r.logicalId(), (String) r.properties().get("Handler"),
+                    String.valueOf(r.properties().get("CodeUri")), env, routes, schedules));
+        }
+        return functions;
+    }
+
+    /** The HTTP API's JWT authorizers and its default authorizer. */
+    public HttpApiAuth httpApiAuth() {
+        for (Resource r : resources().values()) {
+            if ("AWS::Serverless::HttpApi".equals(r.type())) {
+                Map<String, Object> auth = map(r.properties(), "Auth");
+                Map<String, JwtAuthorizer> authorizers = new LinkedHashMap<>();
+                map(auth, "Authorizers").forEach((name, value) -> {
+                    Map<String, Object> jwt = map(asMap(value), "JwtConfiguration");
+                    @SuppressWarnings("unchecked")
+                    List<Object> audience = (List<Object>) jwt.get("audience");
+                    authorizers.put(name, new JwtAuthorizer(name, jwt.get("issuer"), audience));
+                });
+                return new HttpApiAuth((String) auth.get("DefaultAuthorizer"), authorizers);
+            }
+        }
+        throw new IllegalStateException("template has no AWS::Serverless::HttpApi");
+    }
+
+    public record Resource(String logicalId, String type, Map<String, Object> properties) {
+    }
+
+    /** @param authorizer the route's own authorizer, {@code "NONE"}, or null for the API's default */
+    public record HttpRoute(String eventName, String method, String path, String authorizer) {
+        public String routeKey() {
+            return method + " " + path;
+        }
+    }
+
+    public record Function(String logicalId, String handler, String codeUri, Map<String, Object> environment,
+                           List<HttpRoute> routes, List<String> schedules) {
+        public String handlerClass() {
+            return handler.substring(0, handler.indexOf("::"));
+        }
+    }
+
+    /** @param issuer and audience are unresolved template values (intrinsics) */
+    public record JwtAuthorizer(String name, Object issuer, List<Object> audience) {
+    }
+
+    public record HttpApiAuth(String defaultAuthorizer, Map<String, JwtAuthorizer> authorizers) {
+        /** The authorizer that guards a route, or null when the route is public. */
+        public JwtAuthorizer authorizerOf(HttpRoute route) {
+            String name = route.authorizer() == null ? defaultAuthorizer : route.authorizer();
+            return "NONE".equals(name) ? null : authorizers.get(name);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> asMap(Object value) {
+        return value instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+    }
+
+    static Map<String, Object> map(Map<String, Object> parent, String key) {
+        return asMap(parent.get(key));
+    }
+
+    /** Reads {@code !Tag value} as {@code {"Fn::Tag": value}} ({@code !Ref} as {@code {"Ref": value}}). */
+    private static final class CfnConstructor extends SafeConstructor {
+        CfnConstructor() {
+            super(new LoaderOptions());
+            for (String fn : List.of("Ref", "Sub", "GetAtt", "Join", "Select", "Split", "If", "Equals", "Not",
+                    "And", "Or", "FindInMap", "ImportValue", "Base64", "GetAZs", "Condition", "Cidr")) {
+                String name = fn.equals("Ref") || fn.equals("Condition") ? fn : "Fn::" + fn;
+                this.yamlConstructors.put(new Tag("!" + fn), new AbstractConstruct() {
+                    @Override
+                    public Object construct(Node node) {
+                        Object value;
+                        if (node instanceof ScalarNode scalar) {
+                            value = scalar.getValue();
+                            if (fn.equals("GetAtt")) {
+                                value = List.of(((String) value).split("\\.", 2));
+                            }
+                        } else if (node instanceof SequenceNode seq) {
+                            value = constructSequence(seq);
+                        } else {
+                            value = constructMapping((MappingNode) node);
+                        }
+                        return Map.of(name, value);
+                    }
+                });
+            }
+        }
+    }
+}

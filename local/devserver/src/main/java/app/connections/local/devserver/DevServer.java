@@ -1,0 +1,306 @@
+package app.connections.local.devserver;
+
+import app.connections.local.aws.LocalAws;
+import app.connections.local.aws.MotoServer;
+import app.connections.local.aws.StackDescription;
+import app.connections.local.aws.Template;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Every function of template.yaml in this JVM behind one HTTP server on localhost:
+ * <ul>
+ *   <li>HTTP API routes exactly as the template's HttpApi events declare them, each request
+ *   turned into an API Gateway HTTP API payload v2 event, its Bearer JWT verified against the
+ *   route's user pool as the JWT authorizer would, the claims placed where the authorizer places
+ *   them;</li>
+ *   <li>the Lambda Invoke API ({@code POST /2015-03-31/functions/{name}/invocations}) for every
+ *   function, as {@code sam local start-lambda} serves it.</li>
+ * </ul>
+ */
+public final class DevServer implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern INVOKE = Pattern.compile("^/2015-03-31/functions/([^/]+)/invocations$");
+    private static final DateTimeFormatter REQUEST_TIME =
+            DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH).withZone(ZoneOffset.UTC);
+
+    private final HttpServer server;
+    private final List<Route> routes = new ArrayList<>();
+    private final Map<String, LocalFunction> functionsByName = new LinkedHashMap<>();
+    private final String baseUrl;
+
+    private record Route(Template.HttpRoute route, Pattern pattern, List<String> params, LocalFunction function,
+                         JwtAuthorizer authorizer) {
+    }
+
+    private DevServer(LocalAws local, int port) throws IOException {
+        Template template = local.template();
+        StackDescription stack = local.stack();
+        Template.HttpApiAuth auth = template.httpApiAuth();
+        Map<String, JwtAuthorizer> authorizers = new LinkedHashMap<>();
+        var intrinsics = stack.intrinsics(template);
+        auth.authorizers().forEach((name, a) -> {
+            String issuer = intrinsics.string(a.issuer());
+            String poolId = issuer.substring(issuer.lastIndexOf('/') + 1);
+            List<String> audience = a.audience().stream().map(intrinsics::string).toList();
+            authorizers.put(name, new JwtAuthorizer(name, issuer, audience,
+                    stack.endpoint() + "/" + poolId + "/.well-known/jwks.json"));
+        });
+        for (Template.Function definition : template.functions()) {
+            String name = stack.resources().get(definition.logicalId()).ref();
+            LocalFunction function = new LocalFunction(definition, name, stack.environmentOf(template, definition));
+            functionsByName.put(name, function);
+            functionsByName.put(definition.logicalId(), function);
+            for (Template.HttpRoute route : definition.routes()) {
+                List<String> params = new ArrayList<>();
+                Template.JwtAuthorizer a = auth.authorizerOf(route);
+                routes.add(new Route(route, pathPattern(route.path(), params), params, function,
+                        a == null ? null : authorizers.get(a.name())));
+            }
+        }
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/", this::handle);
+        server.start();
+        baseUrl = "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** Starts the dev server on {@code port} (0 for any free one) over a running local stack. */
+    public static DevServer start(LocalAws local, int port) throws IOException {
+        return new DevServer(local, port);
+    }
+
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+
+    /** README command 1: moto, the bootstrap from template.yaml, the seed, and the dev server. */
+    public static void main(String[] args) throws Exception {
+        Path root = LocalAws.projectRoot();
+        int port = Integer.parseInt(Optional.ofNullable(System.getenv("CONNECTIONS_PORT")).orElse("8787"));
+        Template template = Template.load(root.resolve("template.yaml"));
+        MotoServer moto = MotoServer.start(root);
+        StackDescription stack = LocalAws.bootstrap(moto.endpoint(), template);
+        Path described = root.resolve(".local/stack.json");
+        stack.write(described);
+        LocalAws local = LocalAws.get();
+        Seed seed = Seed.load();
+        seed.apply(local);
+        try (DevServer server = start(local, port)) {
+            StackDescription running = stack.withApiBaseUrl(server.baseUrl());
+            running.write(described);
+            System.out.println(banner(running, seed, described));
+            moto.waitFor();
+        }
+    }
+
+    private static String banner(StackDescription stack, Seed seed, Path described) {
+        return """
+
+                Connections dev stack is up.
+                  API            %s
+                  AWS (moto)     %s  region %s
+                  Stack file     %s
+
+                Get a token for a seeded user, then call the API:
+                  TOKEN=$(bin/token %s)
+                  curl -H "Authorization: Bearer $TOKEN" %s/accounts/%s/workspaces
+
+                Seeded users: %s
+                Stop with Ctrl-C.
+                """.formatted(stack.apiBaseUrl(), stack.endpoint(), stack.region(), described,
+                seed.accountAdminEmail(), stack.apiBaseUrl(), seed.demoAccountId(), String.join(", ", seed.emails()));
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getRawPath();
+            String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
+            Matcher invoke = INVOKE.matcher(path);
+            if (invoke.matches() && method.equals("POST")) {
+                invokeFunction(exchange, URLDecoder.decode(invoke.group(1), StandardCharsets.UTF_8));
+                return;
+            }
+            for (Route route : routes) {
+                Matcher m = route.pattern().matcher(path);
+                if (route.route().method().equals(method) && m.matches()) {
+                    callRoute(exchange, route, m);
+                    return;
+                }
+            }
+            send(exchange, 404, Map.of("content-type", "application/json"), "{\"message\":\"Not Found\"}".getBytes(StandardCharsets.UTF_8));
+        } catch (RuntimeException e) {
+            e.printStackTrace();
+            send(exchange, 500, Map.of("content-type", "application/json"),
+                    "{\"message\":\"Internal Server Error\"}".getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private void callRoute(HttpExchange exchange, Route route, Matcher m) throws IOException {
+        Map<String, String> claims = null;
+        if (route.authorizer() != null) {
+            Optional<Map<String, String>> verified = route.authorizer().verify(exchange.getRequestHeaders().getFirst("Authorization"));
+            if (verified.isEmpty()) {
+                send(exchange, 401, Map.of("content-type", "application/json", "www-authenticate", "Bearer"),
+                        "{\"message\":\"Unauthorized\"}".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            claims = verified.get();
+        }
+        Map<String, String> pathParameters = new LinkedHashMap<>();
+        for (int i = 0; i < route.params().size(); i++) {
+            pathParameters.put(route.params().get(i), URLDecoder.decode(m.group(i + 1).replace("+", "%2B"), StandardCharsets.UTF_8));
+        }
+        byte[] body;
+        try (InputStream in = exchange.getRequestBody()) {
+            body = in.readNBytes(10 * 1024 * 1024 + 1);
+        }
+        if (body.length > 10 * 1024 * 1024) {
+            send(exchange, 413, Map.of("content-type", "application/json"), "{\"message\":\"Request Entity Too Large\"}".getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        byte[] payload = JSON.writeValueAsBytes(apiGatewayEvent(exchange, route, pathParameters, claims, body));
+        JsonNode response = JSON.readTree(route.function().invoke(payload));
+        int status = response.path("statusCode").asInt(200);
+        Map<String, String> headers = new LinkedHashMap<>();
+        response.path("headers").fields().forEachRemaining(h -> headers.put(h.getKey(), h.getValue().asText()));
+        JsonNode bodyNode = response.get("body");
+        byte[] out = bodyNode == null || bodyNode.isNull() ? new byte[0]
+                : response.path("isBase64Encoded").asBoolean(false) ? Base64.getDecoder().decode(bodyNode.asText())
+                : bodyNode.asText().getBytes(StandardCharsets.UTF_8);
+        send(exchange, status, headers, out);
+    }
+
+    /** The API Gateway HTTP API payload format 2.0 event for this request. */
+    private static Map<String, Object> apiGatewayEvent(HttpExchange exchange, Route route, Map<String, String> pathParameters,
+                                                       Map<String, String> claims, byte[] body) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), String.join(",", v)));
+        String rawQuery = Optional.ofNullable(exchange.getRequestURI().getRawQuery()).orElse("");
+        Map<String, String> query = new LinkedHashMap<>();
+        if (!rawQuery.isEmpty()) {
+            for (String pair : rawQuery.split("&")) {
+                if (pair.isEmpty()) {
+                    continue;
+                }
+                int eq = pair.indexOf('=');
+                String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                query.merge(k, v, (a, b) -> a + "," + b);
+            }
+        }
+        Instant now = Instant.now();
+        Map<String, Object> http = new LinkedHashMap<>();
+        http.put("method", route.route().method());
+        http.put("path", exchange.getRequestURI().getRawPath());
+        http.put("protocol", exchange.getProtocol());
+        http.put("sourceIp", exchange.getRemoteAddress().getAddress().getHostAddress());
+        http.put("userAgent", headers.getOrDefault("user-agent", ""));
+        Map<String, Object> context = new LinkedHashMap<>();
+        context.put("accountId", "123456789012");
+        context.put("apiId", "local");
+        if (claims != null) {
+            context.put("authorizer", Map.of("jwt", Map.of("claims", claims)));
+        }
+        context.put("domainName", headers.getOrDefault("host", "127.0.0.1"));
+        context.put("domainPrefix", "local");
+        context.put("http", http);
+        context.put("requestId", UUID.randomUUID().toString());
+        context.put("routeKey", route.route().routeKey());
+        context.put("stage", "$default");
+        context.put("time", REQUEST_TIME.format(now));
+        context.put("timeEpoch", now.toEpochMilli());
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("version", "2.0");
+        event.put("routeKey", route.route().routeKey());
+        event.put("rawPath", exchange.getRequestURI().getRawPath());
+        event.put("rawQueryString", rawQuery);
+        event.put("headers", headers);
+        if (!query.isEmpty()) {
+            event.put("queryStringParameters", query);
+        }
+        if (!pathParameters.isEmpty()) {
+            event.put("pathParameters", pathParameters);
+        }
+        event.put("requestContext", context);
+        if (body.length > 0) {
+            boolean text = headers.getOrDefault("content-type", "").matches("(?i)^(application/(json|x-www-form-urlencoded)|text/).*");
+            event.put("body", text ? new String(body, StandardCharsets.UTF_8) : Base64.getEncoder().encodeToString(body));
+            event.put("isBase64Encoded", !text);
+        } else {
+            event.put("isBase64Encoded", false);
+        }
+        return event;
+    }
+
+    private void invokeFunction(HttpExchange exchange, String name) throws IOException {
+        LocalFunction function = functionsByName.get(name);
+        if (function == null) {
+            send(exchange, 404, Map.of("content-type", "application/json", "x-amzn-errortype", "ResourceNotFoundException"),
+                    JSON.writeValueAsBytes(Map.of("Type", "User", "message", "Function not found: " + name)));
+            return;
+        }
+        byte[] payload;
+        try (InputStream in = exchange.getRequestBody()) {
+            payload = in.readAllBytes();
+        }
+        try {
+            send(exchange, 200, Map.of("content-type", "application/json", "x-amz-executed-version", "$LATEST"),
+                    function.invoke(payload.length == 0 ? "{}".getBytes(StandardCharsets.UTF_8) : payload));
+        } catch (RuntimeException e) {
+            send(exchange, 200, Map.of("content-type", "application/json", "x-amz-function-error", "Unhandled"),
+                    JSON.writeValueAsBytes(Map.of("errorMessage", String.valueOf(e.getMessage()),
+                            "errorType", e.getClass().getName())));
+        }
+    }
+
+    private static void send(HttpExchange exchange, int status, Map<String, String> headers, byte[] body) throws IOException {
+        headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+        if (body.length > 0) {
+            exchange.getResponseBody().write(body);
+        }
+    }
+
+    /** {@code /a/{x}/b} to {@code ^/a/([^/]+)/b$}; {@code {x+}} matches the rest of the path. */
+    static Pattern pathPattern(String template, List<String> params) {
+        StringBuilder regex = new StringBuilder("^");
+        Matcher m = Pattern.compile("\\{([A-Za-z0-9_]+)(\\+?)}").matcher(template);
+        int last = 0;
+        while (m.find()) {
+            regex.append(Pattern.quote(template.substring(last, m.start())));
+            params.add(m.group(1));
+            regex.append(m.group(2).isEmpty() ? "([^/]+)" : "(.+)");
+            last = m.end();
+        }
+        regex.append(Pattern.quote(template.substring(last))).append("$");
+        return Pattern.compile(regex.toString());
+    }
+}

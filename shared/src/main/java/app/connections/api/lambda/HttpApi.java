@@ -1,0 +1,76 @@
+package app.connections.api.lambda;
+
+import app.connections.api.ErrorMapper;
+import app.connections.api.HttpRequest;
+import app.connections.api.HttpResponse;
+import app.connections.api.Routes;
+import app.connections.platform.ServiceException;
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.lambda.powertools.logging.PowertoolsLogging;
+
+/**
+ * Turns an API Gateway HTTP API (payload v2) event into an {@link HttpRequest}, runs the route,
+ * and turns the result or the error into the response. Logs one structured line per request with
+ * the route and status — never a body, header value or claim other than the caller's ids.
+ */
+public final class HttpApi {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+
+    private HttpApi() {
+    }
+
+    public static APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event, Context context, Routes routes) {
+        return PowertoolsLogging.withLogging(context, () -> {
+            HttpRequest request = toRequest(event);
+            HttpResponse response;
+            try {
+                response = routes.handle(request);
+                LOG.info("request route={} status={}", request.routeKey(), response.status());
+            } catch (ServiceException e) {
+                response = ErrorMapper.toResponse(e);
+                LOG.info("request route={} status={} error={}", request.routeKey(), response.status(), e.code());
+            } catch (RuntimeException e) {
+                response = ErrorMapper.toResponse(e);
+                LOG.error("request route={} status={} failed", request.routeKey(), response.status(), e);
+            }
+            return toEvent(response);
+        });
+    }
+
+    static HttpRequest toRequest(APIGatewayV2HTTPEvent event) {
+        Map<String, String> headers = new HashMap<>();
+        if (event.getHeaders() != null) {
+            event.getHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v));
+        }
+        String body = event.getBody();
+        if (body != null && event.getIsBase64Encoded()) {
+            body = new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
+        }
+        Map<String, String> claims = Map.of();
+        var ctx = event.getRequestContext();
+        if (ctx != null && ctx.getAuthorizer() != null && ctx.getAuthorizer().getJwt() != null
+                && ctx.getAuthorizer().getJwt().getClaims() != null) {
+            claims = ctx.getAuthorizer().getJwt().getClaims();
+        }
+        return new HttpRequest(event.getRouteKey(), event.getPathParameters(), event.getQueryStringParameters(),
+                headers, body, claims);
+    }
+
+    static APIGatewayV2HTTPResponse toEvent(HttpResponse response) {
+        return APIGatewayV2HTTPResponse.builder()
+                .withStatusCode(response.status())
+                .withHeaders(response.headers())
+                .withBody(response.body())
+                .withIsBase64Encoded(false)
+                .build();
+    }
+}

@@ -1,0 +1,77 @@
+package app.connections.auth;
+
+import app.connections.platform.UnauthorizedException;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a {@link Principal} from the claims the JWT authorizer placed on the request. The route
+ * decides which pool's authorizer ran, so the route also decides which kind of principal to read;
+ * a token lacking the claims that kind needs is refused, never guessed at.
+ */
+public final class Principals {
+    private static final Pattern ID = Pattern.compile("^[A-Za-z0-9_-]{1,64}$");
+
+    private Principals() {
+    }
+
+    /** A builder-pool user: {@code sub}, {@code custom:account_id}, {@code custom:account_role}, {@code custom:workspace_roles}. */
+    public static BuilderUser builderUser(Map<String, String> claims) {
+        String sub = requireClaim(claims, "sub");
+        String accountId = requireId(claims, "custom:account_id");
+        AccountRole role = switch (requireClaim(claims, "custom:account_role").toLowerCase(Locale.ROOT)) {
+            case "admin" -> AccountRole.ADMIN;
+            case "member" -> AccountRole.MEMBER;
+            default -> throw new UnauthorizedException("token carries an unknown account role");
+        };
+        return new BuilderUser(sub, accountId, role, parseWorkspaceRoles(claims.getOrDefault("custom:workspace_roles", "")));
+    }
+
+    /** A portal-pool client: {@code sub}, {@code custom:account_id}, {@code custom:workspace_id}. */
+    public static PortalClient portalClient(Map<String, String> claims) {
+        if (claims.containsKey("custom:account_role")) {
+            throw new UnauthorizedException("token is not a portal token");
+        }
+        return new PortalClient(requireClaim(claims, "sub"), requireId(claims, "custom:account_id"),
+                requireId(claims, "custom:workspace_id"));
+    }
+
+    /** Parses {@code "<workspaceId>:<role>,…"}; a malformed entry makes the whole token unusable. */
+    static Map<String, WorkspaceRole> parseWorkspaceRoles(String value) {
+        Map<String, WorkspaceRole> roles = new HashMap<>();
+        if (value == null || value.isBlank()) {
+            return roles;
+        }
+        for (String entry : value.split(",")) {
+            String[] parts = entry.strip().split(":", -1);
+            if (parts.length != 2 || !ID.matcher(parts[0]).matches()) {
+                throw new UnauthorizedException("token carries malformed workspace roles");
+            }
+            WorkspaceRole role = switch (parts[1].toLowerCase(Locale.ROOT)) {
+                case "admin" -> WorkspaceRole.ADMIN;
+                case "editor" -> WorkspaceRole.EDITOR;
+                default -> throw new UnauthorizedException("token carries an unknown workspace role");
+            };
+            roles.merge(parts[0], role, (a, b) -> a == WorkspaceRole.ADMIN || b == WorkspaceRole.ADMIN ? WorkspaceRole.ADMIN : a);
+        }
+        return roles;
+    }
+
+    private static String requireClaim(Map<String, String> claims, String name) {
+        String value = claims == null ? null : claims.get(name);
+        if (value == null || value.isBlank()) {
+            throw new UnauthorizedException("token lacks the " + name + " claim");
+        }
+        return value;
+    }
+
+    private static String requireId(Map<String, String> claims, String name) {
+        String value = requireClaim(claims, name);
+        if (!ID.matcher(value).matches()) {
+            throw new UnauthorizedException("token carries a malformed " + name + " claim");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,93 @@
+package app.connections.connection;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A stored credential to a third-party app: who we are to that app, not the data that flows
+ * through it. The secret itself is behind {@link #secretRef()}, resolved only at run time.
+ *
+ * @param workspaceId present for {@link Scope#WORKSPACE}, absent for {@link Scope#ACCOUNT}
+ * @param externalIdentity the app's identity of the connected account (dedupe key), once known
+ * @param authorizedBy the person who gave consent (OAuth), once known
+ * @param version optimistic-lock counter; 0 before the first save
+ */
+public record Connection(
+        String id,
+        String accountId,
+        Optional<String> workspaceId,
+        Scope scope,
+        String app,
+        String label,
+        CredentialKind credentialKind,
+        ConnectionStatus status,
+        Optional<SecretRef> secretRef,
+        Optional<String> externalIdentity,
+        String createdBy,
+        Optional<String> authorizedBy,
+        Instant createdAt,
+        Instant updatedAt,
+        long version) {
+
+    public static final int MAX_LABEL_LENGTH = 100;
+
+    public Connection {
+        requireId(id, "id");
+        requireId(accountId, "accountId");
+        Objects.requireNonNull(workspaceId, "workspaceId");
+        Objects.requireNonNull(scope, "scope");
+        workspaceId.ifPresent(ws -> requireId(ws, "workspaceId"));
+        if (scope == Scope.WORKSPACE && workspaceId.isEmpty()) {
+            throw new IllegalArgumentException("a workspace-scoped connection needs a workspaceId");
+        }
+        if (scope == Scope.ACCOUNT && workspaceId.isPresent()) {
+            throw new IllegalArgumentException("an account-scoped connection belongs to no workspace");
+        }
+        requireId(app, "app");
+        label = Labels.require(label);
+        Objects.requireNonNull(credentialKind, "credentialKind");
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(secretRef, "secretRef");
+        Objects.requireNonNull(externalIdentity, "externalIdentity");
+        requireId(createdBy, "createdBy");
+        Objects.requireNonNull(authorizedBy, "authorizedBy");
+        Objects.requireNonNull(createdAt, "createdAt");
+        Objects.requireNonNull(updatedAt, "updatedAt");
+        if (version < 0) {
+            throw new IllegalArgumentException("version must not be negative");
+        }
+    }
+
+    /** The owner of the scope: the workspace for workspace scope, the account for account scope. */
+    public String scopeOwner() {
+        return workspaceId.orElse(accountId);
+    }
+
+    public Connection withLabel(String newLabel, Instant now) {
+        return new Connection(id, accountId, workspaceId, scope, app, newLabel, credentialKind, status, secretRef,
+                externalIdentity, createdBy, authorizedBy, createdAt, now, version);
+    }
+
+    public Connection withStatus(ConnectionStatus newStatus, Instant now) {
+        return new Connection(id, accountId, workspaceId, scope, app, label, credentialKind, newStatus, secretRef,
+                externalIdentity, createdBy, authorizedBy, createdAt, now, version);
+    }
+
+    public Connection withSecret(SecretRef ref, Instant now) {
+        return new Connection(id, accountId, workspaceId, scope, app, label, credentialKind, status,
+                Optional.of(ref), externalIdentity, createdBy, authorizedBy, createdAt, now, version);
+    }
+
+    public Connection withVersion(long newVersion) {
+        return new Connection(id, accountId, workspaceId, scope, app, label, credentialKind, status, secretRef,
+                externalIdentity, createdBy, authorizedBy, createdAt, updatedAt, newVersion);
+    }
+
+    static void requireId(String value, String name) {
+        Objects.requireNonNull(value, name);
+        if (value.isBlank() || value.length() > 128) {
+            throw new IllegalArgumentException(name + " must be 1 to 128 characters");
+        }
+    }
+}

@@ -1,0 +1,7 @@
+package app.connections.connection;
+
+/** Which workspaces a connection serves. Workspace is the default; Account reaches workspaces through grants. */
+public enum Scope {
+    WORKSPACE,
+    ACCOUNT
+}

@@ -1,0 +1,87 @@
+package app.connections.connection.aws;
+
+import static app.connections.platform.aws.Items.n;
+import static app.connections.platform.aws.Items.num;
+import static app.connections.platform.aws.Items.optStr;
+import static app.connections.platform.aws.Items.s;
+import static app.connections.platform.aws.Items.str;
+
+import app.connections.connection.Connection;
+import app.connections.connection.ConnectionStatus;
+import app.connections.connection.CredentialKind;
+import app.connections.connection.Labels;
+import app.connections.connection.Scope;
+import app.connections.connection.SecretRef;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * The connection item (docs/data-model.md): {@code pk = CONNECTION#<id>}, {@code sk = CONNECTION}.
+ * While the picker offers it, it also carries the sparse {@code picker} index keys:
+ * {@code pickerPk = WS#<workspaceId>} (or {@code ACCT#<accountId>} for account scope) and
+ * {@code pickerSk = <app>#<label sort key>#<id>}.
+ */
+final class ConnectionItems {
+    static final String SK = "CONNECTION";
+
+    private ConnectionItems() {
+    }
+
+    static Map<String, AttributeValue> key(String connectionId) {
+        return Map.of("pk", s(pk(connectionId)), "sk", s(SK));
+    }
+
+    static String pk(String connectionId) {
+        return "CONNECTION#" + connectionId;
+    }
+
+    static Map<String, AttributeValue> toItem(Connection c) {
+        Map<String, AttributeValue> item = new HashMap<>(key(c.id()));
+        item.put("type", s("connection"));
+        item.put("id", s(c.id()));
+        item.put("accountId", s(c.accountId()));
+        c.workspaceId().ifPresent(ws -> item.put("workspaceId", s(ws)));
+        item.put("scope", s(c.scope().name()));
+        item.put("app", s(c.app()));
+        item.put("label", s(c.label()));
+        item.put("credentialKind", s(c.credentialKind().name()));
+        item.put("status", s(c.status().name()));
+        c.secretRef().ifPresent(ref -> item.put("secretRef", s(ref.id())));
+        c.externalIdentity().ifPresent(identity -> item.put("externalIdentity", s(identity)));
+        item.put("createdBy", s(c.createdBy()));
+        c.authorizedBy().ifPresent(by -> item.put("authorizedBy", s(by)));
+        item.put("createdAt", s(c.createdAt().toString()));
+        item.put("updatedAt", s(c.updatedAt().toString()));
+        item.put("version", n(c.version()));
+        if (c.status().offeredByPicker()) {
+            item.put("pickerPk", s(pickerPartition(c)));
+            item.put("pickerSk", s(c.app() + "#" + Labels.sortKey(c.label()) + "#" + c.id()));
+        }
+        return item;
+    }
+
+    static String pickerPartition(Connection c) {
+        return c.workspaceId().map(ws -> "WS#" + ws).orElse("ACCT#" + c.accountId());
+    }
+
+    static Connection fromItem(Map<String, AttributeValue> item) {
+        return new Connection(
+                str(item, "id"),
+                str(item, "accountId"),
+                optStr(item, "workspaceId"),
+                Scope.valueOf(str(item, "scope")),
+                str(item, "app"),
+                str(item, "label"),
+                CredentialKind.valueOf(str(item, "credentialKind")),
+                ConnectionStatus.valueOf(str(item, "status")),
+                optStr(item, "secretRef").map(SecretRef::new),
+                optStr(item, "externalIdentity"),
+                str(item, "createdBy"),
+                optStr(item, "authorizedBy"),
+                Instant.parse(str(item, "createdAt")),
+                Instant.parse(str(item, "updatedAt")),
+                num(item, "version"));
+    }
+}

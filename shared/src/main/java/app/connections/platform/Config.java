@@ -1,0 +1,47 @@
+package app.connections.platform;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The service's configuration, read once from the environment. Missing settings fail fast at
+ * start-up with the variable's name, never later on a request path.
+ *
+ * @param tableName DynamoDB table holding every item type
+ * @param eventBusName EventBridge bus for connection events
+ * @param kmsKeyId KMS key (id, ARN or alias) for connection secrets
+ * @param secretNamePrefix every secret is named {@code <prefix>/<accountId>/<connectionId>}
+ * @param builderOrigin exact origin of the visual builder
+ */
+public record Config(String tableName, String eventBusName, String kmsKeyId, String secretNamePrefix,
+                     String builderOrigin) {
+
+    public Config {
+        Objects.requireNonNull(tableName, "tableName");
+        Objects.requireNonNull(eventBusName, "eventBusName");
+        Objects.requireNonNull(kmsKeyId, "kmsKeyId");
+        Objects.requireNonNull(secretNamePrefix, "secretNamePrefix");
+        Objects.requireNonNull(builderOrigin, "builderOrigin");
+    }
+
+    public static Config fromEnvironment() {
+        return from(Environment.current());
+    }
+
+    public static Config from(Map<String, String> env) {
+        return new Config(
+                required(env, "TABLE_NAME"),
+                required(env, "EVENT_BUS_NAME"),
+                required(env, "KMS_KEY_ID"),
+                required(env, "SECRET_NAME_PREFIX"),
+                required(env, "BUILDER_ORIGIN"));
+    }
+
+    private static String required(Map<String, String> env, String name) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException("environment variable " + name + " is required");
+        }
+        return value;
+    }
+}

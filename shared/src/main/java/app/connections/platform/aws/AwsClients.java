@@ -1,0 +1,71 @@
+package app.connections.platform.aws;
+
+import java.util.function.Supplier;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+
+/**
+ * The SDK clients of one execution environment, each built on first use and then reused. They
+ * share one URLConnection HTTP client; region and endpoint come from the environment
+ * ({@code AWS_REGION}, {@code AWS_ENDPOINT_URL}) or the equivalent system properties, so the same
+ * code talks to AWS in Lambda and to moto locally.
+ */
+public final class AwsClients {
+    private final SdkHttpClient http = UrlConnectionHttpClient.create();
+    private final AwsCredentialsProvider credentials = AwsCredentialsProviderChain.of(
+            EnvironmentVariableCredentialsProvider.create(), SystemPropertyCredentialsProvider.create());
+
+    private final Supplier<DynamoDbClient> dynamo = memoize(() ->
+            DynamoDbClient.builder().httpClient(http).credentialsProvider(credentials).build());
+    private final Supplier<SecretsManagerClient> secrets = memoize(() ->
+            SecretsManagerClient.builder().httpClient(http).credentialsProvider(credentials).build());
+    private final Supplier<KmsClient> kms = memoize(() ->
+            KmsClient.builder().httpClient(http).credentialsProvider(credentials).build());
+    private final Supplier<EventBridgeClient> events = memoize(() ->
+            EventBridgeClient.builder().httpClient(http).credentialsProvider(credentials).build());
+
+    public DynamoDbClient dynamo() {
+        return dynamo.get();
+    }
+
+    public SecretsManagerClient secrets() {
+        return secrets.get();
+    }
+
+    public KmsClient kms() {
+        return kms.get();
+    }
+
+    public EventBridgeClient events() {
+        return events.get();
+    }
+
+    private static <T> Supplier<T> memoize(Supplier<T> factory) {
+        return new Supplier<>() {
+            private volatile T value;
+
+            @Override
+            public T get() {
+                T v = value;
+                if (v == null) {
+                    synchronized (this) {
+                        v = value;
+                        if (v == null) {
+                            v = factory.get();
+                            value = v;
+                        }
+                    }
+                }
+                return v;
+            }
+        };
+    }
+}

@@ -1,0 +1,21 @@
+package app.connections.vault;
+
+import app.connections.connection.SecretRef;
+
+/** Port: the encrypted store of connection secrets. */
+public interface Vault {
+    /** Stores the first version of a connection's secret. */
+    SecretRef create(SecretOwner owner, Credential credential);
+
+    /** Stores a new version of an existing secret; the previous version stays recoverable. */
+    void putVersion(SecretRef ref, SecretOwner owner, Credential credential);
+
+    /**
+     * Reads the current version. Fails with {@link VaultException} if the secret does not belong to
+     * {@code owner} (its encryption context names another connection) or cannot be read.
+     */
+    Credential read(SecretRef ref, SecretOwner owner);
+
+    /** Schedules deletion after a recovery window; the secret can be restored until then. */
+    void scheduleDeletion(SecretRef ref, int recoveryWindowDays);
+}
