@@ -1,7 +1,9 @@
 package app.connections.platform;
 
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The service's configuration, read once from the environment. Missing settings fail fast at
@@ -12,9 +14,10 @@ import java.util.Objects;
  * @param kmsKeyId KMS key (id, ARN or alias) for connection secrets
  * @param secretNamePrefix every secret is named {@code <prefix>/<accountId>/<connectionId>}
  * @param builderOrigin exact origin of the visual builder
+ * @param catalogFile a custom catalog file adding or replacing apps ({@code CATALOG_FILE}), if any
  */
 public record Config(String tableName, String eventBusName, String kmsKeyId, String secretNamePrefix,
-                     String builderOrigin) {
+                     String builderOrigin, Optional<Path> catalogFile) {
 
     public Config {
         Objects.requireNonNull(tableName, "tableName");
@@ -22,6 +25,7 @@ public record Config(String tableName, String eventBusName, String kmsKeyId, Str
         Objects.requireNonNull(kmsKeyId, "kmsKeyId");
         Objects.requireNonNull(secretNamePrefix, "secretNamePrefix");
         Objects.requireNonNull(builderOrigin, "builderOrigin");
+        Objects.requireNonNull(catalogFile, "catalogFile");
     }
 
     public static Config fromEnvironment() {
@@ -34,7 +38,8 @@ public record Config(String tableName, String eventBusName, String kmsKeyId, Str
                 required(env, "EVENT_BUS_NAME"),
                 required(env, "KMS_KEY_ID"),
                 required(env, "SECRET_NAME_PREFIX"),
-                required(env, "BUILDER_ORIGIN"));
+                required(env, "BUILDER_ORIGIN"),
+                Optional.ofNullable(env.get("CATALOG_FILE")).filter(v -> !v.isBlank()).map(Path::of));
     }
 
     private static String required(Map<String, String> env, String name) {

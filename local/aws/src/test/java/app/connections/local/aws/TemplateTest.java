@@ -1,0 +1,71 @@
+package app.connections.local.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexDescription;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+
+@ExtendWith(LocalAwsExtension.class)
+class TemplateTest {
+
+    @Test
+    void everyFunctionIsAJava21ModuleWhoseJarIsItsCodeUri(LocalAws local) {
+        for (Template.Function f : local.template().functions()) {
+            String module = f.codeUri().replace("/target/function.jar", "");
+            assertThat(f.codeUri()).as(f.logicalId()).matches("^functions/[a-z-]+/target/function\\.jar$");
+            assertThat(Files.exists(local.root().resolve(module).resolve("pom.xml"))).as(module).isTrue();
+            assertThat(f.handler()).as(f.logicalId()).matches("^app\\.connections\\.functions\\.[a-z]+\\.[A-Za-z]+::handleRequest$");
+        }
+    }
+
+    @Test
+    void functionEnvironmentsResolveAgainstTheLocalStack(LocalAws local) {
+        Template.Function first = local.template().functions().get(0);
+        Map<String, String> env = local.environmentOf(first.logicalId());
+
+        assertThat(env.get("TABLE_NAME")).isEqualTo(local.stack().table());
+        assertThat(env.get("EVENT_BUS_NAME")).isEqualTo(local.stack().eventBus());
+        assertThat(env.get("KMS_KEY_ID")).isEqualTo(local.stack().kmsKeyAlias()).startsWith("alias/");
+    }
+
+    @Test
+    void theLocalTableHasTheTemplatesKeysAndIndexes(LocalAws local) {
+        Template.Resource table = local.template().resources().values().stream()
+                .filter(r -> r.type().equals("AWS::DynamoDB::Table")).findFirst().orElseThrow();
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> gsis = (List<Map<String, Object>>) table.properties().get("GlobalSecondaryIndexes");
+
+        var described = local.clients().dynamo().describeTable(b -> b.tableName(local.stack().table())).table();
+
+        assertThat(described.keySchema()).extracting(KeySchemaElement::attributeName).containsExactly("pk", "sk");
+        assertThat(described.globalSecondaryIndexes()).extracting(GlobalSecondaryIndexDescription::indexName)
+                .containsExactlyInAnyOrderElementsOf(gsis.stream().map(g -> (String) g.get("IndexName")).toList());
+    }
+
+    @Test
+    void bothUserPoolsCarryTheirCustomAttributes(LocalAws local) {
+        var cognito = local.clients().cognito();
+        for (var pool : local.stack().userPools().values()) {
+            var attributes = cognito.describeUserPool(b -> b.userPoolId(pool.userPoolId())).userPool().schemaAttributes();
+            assertThat(attributes).anySatisfy(a -> assertThat(a.name()).isEqualTo("custom:account_id"));
+        }
+        assertThat(local.stack().userPools()).hasSize(2);
+    }
+
+    @Test
+    void everyRouteIsGuardedByAJwtAuthorizerUnlessItSaysOtherwise(LocalAws local) {
+        Template.HttpApiAuth auth = local.template().httpApiAuth();
+        for (Template.Function f : local.template().functions()) {
+            for (Template.HttpRoute route : f.routes()) {
+                if (!"NONE".equals(route.authorizer())) {
+                    assertThat(auth.authorizerOf(route)).as(route.routeKey()).isNotNull();
+                }
+            }
+        }
+    }
+}

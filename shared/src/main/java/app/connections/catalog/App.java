@@ -1,0 +1,70 @@
+package app.connections.catalog;
+
+import app.connections.connection.CredentialKind;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * An app of the catalog: everything the service knows about authenticating to it, as data.
+ *
+ * @param category {@code app}, or {@code model_provider} for LLM providers shared through grants
+ */
+public record App(String key, String name, String category, List<CredentialKind> credentialKinds,
+                  List<ExtraField> fields, OAuth2Spec oauth2, ApiKeySpec apiKey, String docs) {
+    private static final Pattern KEY = Pattern.compile("^[a-z][a-z0-9_-]{1,39}$");
+
+    public App {
+        Objects.requireNonNull(key, "key");
+        if (!KEY.matcher(key).matches()) {
+            throw new IllegalArgumentException("app key " + key + " must match " + KEY.pattern());
+        }
+        Objects.requireNonNull(name, "name of " + key);
+        category = category == null ? "app" : category;
+        if (!List.of("app", "model_provider").contains(category)) {
+            throw new IllegalArgumentException(key + ": category must be app or model_provider");
+        }
+        credentialKinds = List.copyOf(Objects.requireNonNull(credentialKinds, "credentialKinds of " + key));
+        if (credentialKinds.isEmpty()) {
+            throw new IllegalArgumentException(key + " has no credential kind");
+        }
+        fields = fields == null ? List.of() : List.copyOf(fields);
+        if ((oauth2 != null) != credentialKinds.contains(CredentialKind.OAUTH2)) {
+            throw new IllegalArgumentException(key + ": oauth2 settings go with the OAUTH2 kind, and only with it");
+        }
+        boolean keyed = credentialKinds.contains(CredentialKind.API_KEY) || credentialKinds.contains(CredentialKind.BASIC);
+        if ((apiKey != null) != keyed) {
+            throw new IllegalArgumentException(key + ": apiKey settings go with the API_KEY or BASIC kind, and only with it");
+        }
+        Set<String> names = new HashSet<>();
+        for (ExtraField f : fields) {
+            if (!names.add(f.name())) {
+                throw new IllegalArgumentException(key + " declares field " + f.name() + " twice");
+            }
+        }
+        if (oauth2 != null) {
+            UrlTemplate.check(oauth2.authorizationUrl(), names, key + " oauth2.authorizationUrl");
+            UrlTemplate.check(oauth2.tokenUrl(), names, key + " oauth2.tokenUrl");
+            if (oauth2.identity().url() != null) {
+                UrlTemplate.check(oauth2.identity().url(), names, key + " oauth2.identity.url");
+            }
+            if (oauth2.revocation() != null) {
+                UrlTemplate.check(oauth2.revocation().url(), names, key + " oauth2.revocation.url");
+            }
+        }
+        if (apiKey != null && apiKey.test() != null) {
+            UrlTemplate.check(apiKey.test().url(), names, key + " apiKey.test.url");
+        }
+    }
+
+    public boolean supports(CredentialKind kind) {
+        return credentialKinds.contains(kind);
+    }
+
+    public Optional<ExtraField> field(String fieldName) {
+        return fields.stream().filter(f -> f.name().equals(fieldName)).findFirst();
+    }
+}
