@@ -1,6 +1,7 @@
 package app.connections.connection;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -9,7 +10,9 @@ import java.util.Optional;
  * through it. The secret itself is behind {@link #secretRef()}, resolved only at run time.
  *
  * @param workspaceId present for {@link Scope#WORKSPACE}, absent for {@link Scope#ACCOUNT}
+ * @param fields the app's extra fields (subdomain, shop, tenant…): configuration, not secret
  * @param externalIdentity the app's identity of the connected account (dedupe key), once known
+ * @param secretFingerprint keyed fingerprint of the current secret, to tell a real change from a retry
  * @param authorizedBy the person who gave consent (OAuth), once known
  * @param version optimistic-lock counter; 0 before the first save
  */
@@ -22,8 +25,10 @@ public record Connection(
         String label,
         CredentialKind credentialKind,
         ConnectionStatus status,
+        Map<String, String> fields,
         Optional<SecretRef> secretRef,
         Optional<String> externalIdentity,
+        Optional<String> secretFingerprint,
         String createdBy,
         Optional<String> authorizedBy,
         Instant createdAt,
@@ -48,8 +53,10 @@ public record Connection(
         label = Labels.require(label);
         Objects.requireNonNull(credentialKind, "credentialKind");
         Objects.requireNonNull(status, "status");
+        fields = Map.copyOf(Objects.requireNonNull(fields, "fields"));
         Objects.requireNonNull(secretRef, "secretRef");
         Objects.requireNonNull(externalIdentity, "externalIdentity");
+        Objects.requireNonNull(secretFingerprint, "secretFingerprint");
         requireId(createdBy, "createdBy");
         Objects.requireNonNull(authorizedBy, "authorizedBy");
         Objects.requireNonNull(createdAt, "createdAt");
@@ -65,23 +72,24 @@ public record Connection(
     }
 
     public Connection withLabel(String newLabel, Instant now) {
-        return new Connection(id, accountId, workspaceId, scope, app, newLabel, credentialKind, status, secretRef,
-                externalIdentity, createdBy, authorizedBy, createdAt, now, version);
+        return new Connection(id, accountId, workspaceId, scope, app, newLabel, credentialKind, status, fields, secretRef,
+                externalIdentity, secretFingerprint, createdBy, authorizedBy, createdAt, now, version);
     }
 
     public Connection withStatus(ConnectionStatus newStatus, Instant now) {
-        return new Connection(id, accountId, workspaceId, scope, app, label, credentialKind, newStatus, secretRef,
-                externalIdentity, createdBy, authorizedBy, createdAt, now, version);
+        return new Connection(id, accountId, workspaceId, scope, app, label, credentialKind, newStatus, fields, secretRef,
+                externalIdentity, secretFingerprint, createdBy, authorizedBy, createdAt, now, version);
     }
 
-    public Connection withSecret(SecretRef ref, Instant now) {
-        return new Connection(id, accountId, workspaceId, scope, app, label, credentialKind, status,
-                Optional.of(ref), externalIdentity, createdBy, authorizedBy, createdAt, now, version);
+    /** The connection's credential replaced: new fields, secret fingerprint and (when moved) reference. */
+    public Connection withCredential(Map<String, String> newFields, SecretRef ref, String fingerprint, Instant now) {
+        return new Connection(id, accountId, workspaceId, scope, app, label, credentialKind, status, newFields,
+                Optional.of(ref), externalIdentity, Optional.of(fingerprint), createdBy, authorizedBy, createdAt, now, version);
     }
 
     public Connection withVersion(long newVersion) {
-        return new Connection(id, accountId, workspaceId, scope, app, label, credentialKind, status, secretRef,
-                externalIdentity, createdBy, authorizedBy, createdAt, updatedAt, newVersion);
+        return new Connection(id, accountId, workspaceId, scope, app, label, credentialKind, status, fields, secretRef,
+                externalIdentity, secretFingerprint, createdBy, authorizedBy, createdAt, updatedAt, newVersion);
     }
 
     static void requireId(String value, String name) {

@@ -1,6 +1,7 @@
 package app.connections.connection;
 
 import java.util.Optional;
+import java.util.Set;
 
 /** Port: where connection records live. Writes are conditional; nothing is overwritten blindly. */
 public interface ConnectionStore {
@@ -11,11 +12,40 @@ public interface ConnectionStore {
     Connection create(Connection connection);
 
     /**
+     * Saves a new connection together with the claim on its external identity, atomically: of two
+     * concurrent creates for the same identity exactly one wins; the other learns who holds it.
+     */
+    IdentityClaim createClaiming(Connection connection, IdentityKey identity);
+
+    /** The connection currently holding an identity, if any. */
+    Optional<String> holderOf(IdentityKey identity);
+
+    /**
      * Saves a change to a connection read at {@code connection.version()}. Fails with {@link
      * app.connections.platform.ConflictException} ({@code concurrent_update}) when someone else
      * changed it since. Returns the stored record with its new version.
      */
     Connection update(Connection connection);
 
+    /** Like {@link #update} and, in the same transaction, gives up the identity so a later connect starts afresh. */
+    Connection updateReleasing(Connection connection, IdentityKey identity);
+
     Optional<Connection> find(String connectionId);
+
+    /**
+     * One page of the picker of a workspace: its offered connections (and, later, granted account
+     * connections), for one app when given, of the given kinds (all when empty), sorted by label.
+     * Exactly one query per page.
+     */
+    Page<Connection> picker(String accountId, String workspaceId, Optional<String> app, Set<CredentialKind> kinds,
+                            int limit, Optional<String> pageToken);
+
+    /** The outcome of {@link #createClaiming}. */
+    sealed interface IdentityClaim {
+        record Claimed(Connection connection) implements IdentityClaim {
+        }
+
+        record HeldBy(String connectionId) implements IdentityClaim {
+        }
+    }
 }

@@ -15,9 +15,14 @@ import java.util.Optional;
  * @param secretNamePrefix every secret is named {@code <prefix>/<accountId>/<connectionId>}
  * @param builderOrigin exact origin of the visual builder
  * @param catalogFile a custom catalog file adding or replacing apps ({@code CATALOG_FILE}), if any
+ * @param fingerprintKeyId KMS HMAC key for keyed fingerprints of keys ({@code FINGERPRINT_KEY_ID})
+ * @param secretRecoveryDays recovery window of deleted secrets, 7 to 30 ({@code SECRET_RECOVERY_DAYS}, default 30)
+ * @param outboundAllowLoopback lets provider calls reach loopback over http; only the local stack
+ *     sets it ({@code OUTBOUND_ALLOW_LOOPBACK=true})
  */
 public record Config(String tableName, String eventBusName, String kmsKeyId, String secretNamePrefix,
-                     String builderOrigin, Optional<Path> catalogFile) {
+                     String builderOrigin, Optional<Path> catalogFile, String fingerprintKeyId,
+                     int secretRecoveryDays, boolean outboundAllowLoopback) {
 
     public Config {
         Objects.requireNonNull(tableName, "tableName");
@@ -26,6 +31,10 @@ public record Config(String tableName, String eventBusName, String kmsKeyId, Str
         Objects.requireNonNull(secretNamePrefix, "secretNamePrefix");
         Objects.requireNonNull(builderOrigin, "builderOrigin");
         Objects.requireNonNull(catalogFile, "catalogFile");
+        Objects.requireNonNull(fingerprintKeyId, "fingerprintKeyId");
+        if (secretRecoveryDays < 7 || secretRecoveryDays > 30) {
+            throw new IllegalStateException("SECRET_RECOVERY_DAYS must be 7 to 30");
+        }
     }
 
     public static Config fromEnvironment() {
@@ -39,7 +48,10 @@ public record Config(String tableName, String eventBusName, String kmsKeyId, Str
                 required(env, "KMS_KEY_ID"),
                 required(env, "SECRET_NAME_PREFIX"),
                 required(env, "BUILDER_ORIGIN"),
-                Optional.ofNullable(env.get("CATALOG_FILE")).filter(v -> !v.isBlank()).map(Path::of));
+                Optional.ofNullable(env.get("CATALOG_FILE")).filter(v -> !v.isBlank()).map(Path::of),
+                required(env, "FINGERPRINT_KEY_ID"),
+                Integer.parseInt(env.getOrDefault("SECRET_RECOVERY_DAYS", "30")),
+                Boolean.parseBoolean(env.getOrDefault("OUTBOUND_ALLOW_LOOPBACK", "false")));
     }
 
     private static String required(Map<String, String> env, String name) {

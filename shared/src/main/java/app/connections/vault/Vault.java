@@ -16,6 +16,6 @@ public interface Vault {
      */
     Credential read(SecretRef ref, SecretOwner owner);
 
-    /** Schedules deletion after a recovery window; the secret can be restored until then. */
+    /** Schedules deletion after a recovery window; the secret can be restored until then. Idempotent. */
     void scheduleDeletion(SecretRef ref, int recoveryWindowDays);
 }

@@ -13,7 +13,7 @@ class ConnectionTest {
 
     static Connection workspaceConnection(String label) {
         return new Connection("conn-1", "acct-1", Optional.of("ws-1"), Scope.WORKSPACE, "freshdesk", label,
-                CredentialKind.API_KEY, ConnectionStatus.ACTIVE, Optional.empty(), Optional.empty(), "user-1",
+                CredentialKind.API_KEY, ConnectionStatus.ACTIVE, java.util.Map.of(), Optional.empty(), Optional.empty(), Optional.empty(), "user-1",
                 Optional.empty(), NOW, NOW, 0);
     }
 
@@ -25,7 +25,7 @@ class ConnectionTest {
     @Test
     void anAccountConnectionBelongsToNoWorkspace() {
         assertThatThrownBy(() -> new Connection("c", "acct-1", Optional.of("ws-1"), Scope.ACCOUNT, "openai", "Key",
-                CredentialKind.API_KEY, ConnectionStatus.ACTIVE, Optional.empty(), Optional.empty(), "u",
+                CredentialKind.API_KEY, ConnectionStatus.ACTIVE, java.util.Map.of(), Optional.empty(), Optional.empty(), Optional.empty(), "u",
                 Optional.empty(), NOW, NOW, 0)).isInstanceOf(IllegalArgumentException.class);
     }
 

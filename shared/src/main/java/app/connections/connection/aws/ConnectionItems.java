@@ -20,7 +20,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /**
  * The connection item (docs/data-model.md): {@code pk = CONNECTION#<id>}, {@code sk = CONNECTION}.
  * While the picker offers it, it also carries the sparse {@code picker} index keys:
- * {@code pickerPk = WS#<workspaceId>} (or {@code ACCT#<accountId>} for account scope) and
+ * {@code pickerPk = WS#<accountId>#<workspaceId>} (or {@code ACCT#<accountId>} for account scope: workspace
+ * ids are chosen per account, so they are never used without their account) and
  * {@code pickerSk = <app>#<label sort key>#<id>}.
  */
 final class ConnectionItems {
@@ -48,8 +49,13 @@ final class ConnectionItems {
         item.put("label", s(c.label()));
         item.put("credentialKind", s(c.credentialKind().name()));
         item.put("status", s(c.status().name()));
+        if (!c.fields().isEmpty()) {
+            item.put("fields", AttributeValue.fromM(c.fields().entrySet().stream()
+                    .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> s(e.getValue())))));
+        }
         c.secretRef().ifPresent(ref -> item.put("secretRef", s(ref.id())));
         c.externalIdentity().ifPresent(identity -> item.put("externalIdentity", s(identity)));
+        c.secretFingerprint().ifPresent(fp -> item.put("secretFingerprint", s(fp)));
         item.put("createdBy", s(c.createdBy()));
         c.authorizedBy().ifPresent(by -> item.put("authorizedBy", s(by)));
         item.put("createdAt", s(c.createdAt().toString()));
@@ -63,7 +69,21 @@ final class ConnectionItems {
     }
 
     static String pickerPartition(Connection c) {
-        return c.workspaceId().map(ws -> "WS#" + ws).orElse("ACCT#" + c.accountId());
+        return c.workspaceId().map(ws -> workspacePartition(c.accountId(), ws)).orElse("ACCT#" + c.accountId());
+    }
+
+    static String workspacePartition(String accountId, String workspaceId) {
+        return "WS#" + accountId + "#" + workspaceId;
+    }
+
+    private static Map<String, String> fields(Map<String, AttributeValue> item) {
+        AttributeValue value = item.get("fields");
+        if (value == null || !value.hasM()) {
+            return Map.of();
+        }
+        Map<String, String> fields = new HashMap<>();
+        value.m().forEach((k, v) -> fields.put(k, v.s()));
+        return fields;
     }
 
     static Connection fromItem(Map<String, AttributeValue> item) {
@@ -76,8 +96,10 @@ final class ConnectionItems {
                 str(item, "label"),
                 CredentialKind.valueOf(str(item, "credentialKind")),
                 ConnectionStatus.valueOf(str(item, "status")),
+                fields(item),
                 optStr(item, "secretRef").map(SecretRef::new),
                 optStr(item, "externalIdentity"),
+                optStr(item, "secretFingerprint"),
                 str(item, "createdBy"),
                 optStr(item, "authorizedBy"),
                 Instant.parse(str(item, "createdAt")),

@@ -2,16 +2,41 @@ package app.connections.connection.aws;
 
 import static app.connections.platform.aws.Items.n;
 
+import static app.connections.platform.aws.Items.s;
+
 import app.connections.connection.Connection;
 import app.connections.connection.ConnectionStore;
+import app.connections.connection.CredentialKind;
+import app.connections.connection.IdentityKey;
+import app.connections.connection.Page;
+import app.connections.platform.BadRequestException;
 import app.connections.platform.ConflictException;
+import app.connections.platform.Json;
+import com.fasterxml.jackson.core.type.TypeReference;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
-/** {@link ConnectionStore} on one DynamoDB table, with optimistic locking on {@code version}. */
+/**
+ * {@link ConnectionStore} on one DynamoDB table, with optimistic locking on {@code version}.
+ * Identity claims are items {@code pk = IDENTITY#<digest>, sk = IDENTITY} written in the same
+ * transaction as the connection they point at.
+ */
 public final class DynamoConnectionStore implements ConnectionStore {
     private final DynamoDbClient dynamo;
     private final String table;
@@ -48,6 +73,131 @@ public final class DynamoConnectionStore implements ConnectionStore {
                     "the connection was changed by someone else; read it again and retry", e);
         }
         return stored;
+    }
+
+    @Override
+    public IdentityClaim createClaiming(Connection connection, IdentityKey identity) {
+        Connection stored = connection.withVersion(1);
+        try {
+            dynamo.transactWriteItems(b -> b.transactItems(
+                    TransactWriteItem.builder().put(p -> p.tableName(table)
+                            .item(ConnectionItems.toItem(stored))
+                            .conditionExpression("attribute_not_exists(pk)")).build(),
+                    TransactWriteItem.builder().put(p -> p.tableName(table)
+                            .item(claimItem(identity, stored.id()))
+                            .conditionExpression("attribute_not_exists(pk)")).build()));
+            return new IdentityClaim.Claimed(stored);
+        } catch (TransactionCanceledException e) {
+            List<CancellationReason> reasons = e.cancellationReasons();
+            if (reasons.size() == 2 && "ConditionalCheckFailed".equals(reasons.get(1).code())) {
+                return holderOf(identity).<IdentityClaim>map(IdentityClaim.HeldBy::new)
+                        .orElseThrow(() -> new ConflictException("concurrent_update",
+                                "the external account was connected and released meanwhile; retry", e));
+            }
+            throw new ConflictException("connection_exists", "a connection with this id already exists", e);
+        }
+    }
+
+    @Override
+    public Optional<String> holderOf(IdentityKey identity) {
+        GetItemResponse response = dynamo.getItem(b -> b.tableName(table).key(claimKey(identity)).consistentRead(true));
+        return response.hasItem() && !response.item().isEmpty()
+                ? Optional.of(response.item().get("connectionId").s())
+                : Optional.empty();
+    }
+
+    @Override
+    public Connection updateReleasing(Connection connection, IdentityKey identity) {
+        Connection stored = connection.withVersion(connection.version() + 1);
+        try {
+            dynamo.transactWriteItems(b -> b.transactItems(
+                    TransactWriteItem.builder().put(p -> p.tableName(table)
+                            .item(ConnectionItems.toItem(stored))
+                            .conditionExpression("#version = :expected")
+                            .expressionAttributeNames(Map.of("#version", "version"))
+                            .expressionAttributeValues(Map.of(":expected", n(connection.version())))).build(),
+                    TransactWriteItem.builder().delete(d -> d.tableName(table)
+                            .key(claimKey(identity))
+                            .conditionExpression("attribute_not_exists(pk) OR connectionId = :id")
+                            .expressionAttributeValues(Map.of(":id", s(connection.id())))).build()));
+        } catch (TransactionCanceledException e) {
+            throw new ConflictException("concurrent_update",
+                    "the connection was changed by someone else; read it again and retry", e);
+        }
+        return stored;
+    }
+
+    @Override
+    public Page<Connection> picker(String accountId, String workspaceId, Optional<String> app, Set<CredentialKind> kinds,
+                                   int limit, Optional<String> pageToken) {
+        String partition = ConnectionItems.workspacePartition(accountId, workspaceId);
+        String prefix = app.map(a -> a + "#").orElse("");
+        Map<String, String> names = new HashMap<>(Map.of("#pk", "pickerPk"));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":pk", s(partition)));
+        QueryRequest.Builder query = QueryRequest.builder().tableName(table).indexName("picker").limit(limit);
+        if (app.isPresent()) {
+            names.put("#sk", "pickerSk");
+            values.put(":prefix", s(prefix));
+            query.keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)");
+        } else {
+            query.keyConditionExpression("#pk = :pk");
+        }
+        if (!kinds.isEmpty()) {
+            List<String> placeholders = new ArrayList<>();
+            int i = 0;
+            for (CredentialKind kind : kinds) {
+                placeholders.add(":kind" + i);
+                values.put(":kind" + i++, s(kind.name()));
+            }
+            names.put("#kind", "credentialKind");
+            query.filterExpression("#kind IN (" + String.join(", ", placeholders) + ")");
+        }
+        pageToken.ifPresent(token -> query.exclusiveStartKey(decodePageToken(token, partition, prefix)));
+        QueryResponse page = dynamo.query(query.expressionAttributeNames(names).expressionAttributeValues(values).build());
+        List<Connection> items = page.items().stream().map(ConnectionItems::fromItem).toList();
+        Optional<String> next = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+                ? Optional.of(encodePageToken(page.lastEvaluatedKey()))
+                : Optional.empty();
+        return new Page<>(items, next);
+    }
+
+    private static String encodePageToken(Map<String, AttributeValue> lastKey) {
+        Map<String, String> plain = new LinkedHashMap<>();
+        lastKey.forEach((k, v) -> plain.put(k, v.s()));
+        try {
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(Json.MAPPER.writeValueAsBytes(plain));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode page token", e);
+        }
+    }
+
+    /** A page token is only ever accepted for the partition and prefix it was issued for. */
+    private static Map<String, AttributeValue> decodePageToken(String token, String partition, String prefix) {
+        Map<String, String> plain;
+        try {
+            plain = Json.MAPPER.readValue(Base64.getUrlDecoder().decode(token), new TypeReference<Map<String, String>>() { });
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            throw new BadRequestException("nextToken", "nextToken is not a token this list issued");
+        }
+        if (plain == null || plain.size() != 4 || !partition.equals(plain.get("pickerPk"))
+                || plain.get("pickerSk") == null || !plain.get("pickerSk").startsWith(prefix)
+                || plain.get("pk") == null || plain.get("sk") == null) {
+            throw new BadRequestException("nextToken", "nextToken is not a token this list issued");
+        }
+        Map<String, AttributeValue> key = new HashMap<>();
+        plain.forEach((k, v) -> key.put(k, s(v)));
+        return key;
+    }
+
+    private static Map<String, AttributeValue> claimKey(IdentityKey identity) {
+        return Map.of("pk", s("IDENTITY#" + identity.value()), "sk", s("IDENTITY"));
+    }
+
+    private static Map<String, AttributeValue> claimItem(IdentityKey identity, String connectionId) {
+        Map<String, AttributeValue> item = new HashMap<>(claimKey(identity));
+        item.put("type", s("identity"));
+        item.put("connectionId", s(connectionId));
+        return item;
     }
 
     @Override

@@ -102,6 +102,9 @@ public final class SecretsManagerVault implements Vault {
             throw new IllegalArgumentException("recovery window must be 7 to 30 days");
         }
         try {
+            if (secrets.describeSecret(b -> b.secretId(ref.id())).deletedDate() != null) {
+                return; // already scheduled: deleting is idempotent
+            }
             secrets.deleteSecret(b -> b.secretId(ref.id()).recoveryWindowInDays((long) recoveryWindowDays));
         } catch (SdkException e) {
             throw new VaultException("could not schedule the connection secret for deletion", e);

@@ -32,7 +32,7 @@ class DynamoConnectionStoreTest {
 
     static Connection newConnection(ConnectionStatus status) {
         return new Connection(UUID.randomUUID().toString(), "acct-1", Optional.of("ws-1"), Scope.WORKSPACE, "freshdesk",
-                "Acme Freshdesk", CredentialKind.API_KEY, status, Optional.empty(), Optional.empty(), "user-1",
+                "Acme Freshdesk", CredentialKind.API_KEY, status, java.util.Map.of(), Optional.empty(), Optional.empty(), Optional.empty(), "user-1",
                 Optional.empty(), NOW, NOW, 0);
     }
 
@@ -73,7 +73,7 @@ class DynamoConnectionStoreTest {
         var pendingItem = dynamo.getItem(b -> b.tableName(table).key(ConnectionItems.key(pending.id()))).item();
         var activeItem = dynamo.getItem(b -> b.tableName(table).key(ConnectionItems.key(active.id()))).item();
         assertThat(pendingItem).doesNotContainKey("pickerPk");
-        assertThat(activeItem.get("pickerPk").s()).isEqualTo("WS#ws-1");
+        assertThat(activeItem.get("pickerPk").s()).isEqualTo("WS#acct-1#ws-1");
         assertThat(activeItem.get("pickerSk").s()).isEqualTo("freshdesk#acme freshdesk#" + active.id());
     }
 

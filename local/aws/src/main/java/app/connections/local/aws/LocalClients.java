@@ -10,6 +10,8 @@ import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityPr
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** SDK clients pointed at the local emulator, for the bootstrap and test set-up. */
 public final class LocalClients {
@@ -34,6 +36,14 @@ public final class LocalClients {
 
     public EventBridgeClient events() {
         return EventBridgeClient.builder().endpointOverride(endpoint).region(region).credentialsProvider(credentials).httpClient(http).build();
+    }
+
+    public SecretsManagerClient secrets() {
+        return SecretsManagerClient.builder().endpointOverride(endpoint).region(region).credentialsProvider(credentials).httpClient(http).build();
+    }
+
+    public SqsClient sqs() {
+        return SqsClient.builder().endpointOverride(endpoint).region(region).credentialsProvider(credentials).httpClient(http).build();
     }
 
     public CognitoIdentityProviderClient cognito() {

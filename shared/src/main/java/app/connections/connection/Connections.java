@@ -1,0 +1,288 @@
+package app.connections.connection;
+
+import app.connections.auth.BuilderUser;
+import app.connections.auth.WorkspaceRole;
+import app.connections.catalog.App;
+import app.connections.catalog.AppCatalog;
+import app.connections.catalog.ExtraField;
+import app.connections.catalog.UrlTemplate;
+import app.connections.events.ConnectionEvent;
+import app.connections.events.EventPublisher;
+import app.connections.platform.BadRequestException;
+import app.connections.platform.ConflictException;
+import app.connections.platform.ForbiddenException;
+import app.connections.platform.NotFoundException;
+import app.connections.vault.Credential;
+import app.connections.vault.SecretOwner;
+import app.connections.vault.Vault;
+import app.connections.workspace.WorkspaceAccess;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Use cases of connections in the builder: connect with an API key, the picker, read, rename and
+ * revoke. Access is checked first in every one (another tenant's ids are "not found").
+ */
+public final class Connections {
+    public static final int MAX_KEY_BYTES = 4096;
+    public static final int DEFAULT_PAGE_SIZE = 25;
+    public static final int MAX_PAGE_SIZE = 100;
+    private static final Pattern KEY_CHARS = Pattern.compile("^[\\x21-\\x7e]+$");
+
+    private final ConnectionStore store;
+    private final WorkspaceAccess access;
+    private final AppCatalog catalog;
+    private final Vault vault;
+    private final ApiKeyCheck keyCheck;
+    private final Fingerprinter fingerprinter;
+    private final EventPublisher events;
+    private final Clock clock;
+    private final int recoveryWindowDays;
+
+    public Connections(ConnectionStore store, WorkspaceAccess access, AppCatalog catalog, Vault vault, ApiKeyCheck keyCheck,
+                       Fingerprinter fingerprinter, EventPublisher events, Clock clock, int recoveryWindowDays) {
+        this.store = store;
+        this.access = access;
+        this.catalog = catalog;
+        this.vault = vault;
+        this.keyCheck = keyCheck;
+        this.fingerprinter = fingerprinter;
+        this.events = events;
+        this.clock = clock;
+        this.recoveryWindowDays = recoveryWindowDays;
+    }
+
+    /**
+     * Connects an app with an API key: validates everything, tries the key at the app, then stores
+     * it — or, for an external account already connected in this scope, updates that connection.
+     */
+    public ConnectResult connectWithKey(BuilderUser caller, Target target, NewKeyConnection request) {
+        String accountId = requireAdmin(caller, target);
+        App app = catalog.find(request.app()).orElseThrow(() -> new BadRequestException("app", "unknown app"));
+        CredentialKind kind = request.credentialKind() == null ? CredentialKind.API_KEY : request.credentialKind();
+        if (kind == CredentialKind.OAUTH2 && app.supports(CredentialKind.OAUTH2)) {
+            throw new BadRequestException("credentialKind", "OAuth 2.0 connections are created through a connect session");
+        }
+        if (kind != CredentialKind.API_KEY || !app.supports(kind)) {
+            throw new BadRequestException("credentialKind", app.name() + " does not take " + kind + " connections here");
+        }
+        String label = Labels.require(request.label());
+        String apiKey = requireKey(app, request.credentials());
+        Map<String, String> fields = requireFields(app, request.fields());
+
+        Optional<String> reported = keyCheck.verify(app, apiKey, fields);
+        String fingerprint = fingerprinter.fingerprint(app.key(), canonical(apiKey, fields));
+        String identity = reported.orElse(fingerprint);
+        Optional<String> workspaceId = target.scope() == Scope.WORKSPACE ? Optional.of(target.ownerId()) : Optional.empty();
+        IdentityKey identityKey = IdentityKey.of(accountId, target.scope(), target.ownerId(), app.key(), identity);
+        Credential credential = new Credential(Map.of("apiKey", apiKey));
+
+        Optional<String> holder = store.holderOf(identityKey);
+        if (holder.isPresent()) {
+            return new ConnectResult.Deduplicated(replaceCredential(holder.get(), fields, credential, fingerprint));
+        }
+        Instant now = clock.instant();
+        String id = UUID.randomUUID().toString();
+        SecretOwner owner = new SecretOwner(accountId, workspaceId, id, app.key());
+        var secret = vault.create(owner, credential);
+        Connection fresh = new Connection(id, accountId, workspaceId, target.scope(), app.key(), label, kind,
+                ConnectionStatus.ACTIVE, fields, Optional.of(secret), Optional.of(identity), Optional.of(fingerprint),
+                caller.userId(), Optional.empty(), now, now, 0);
+        return switch (store.createClaiming(fresh, identityKey)) {
+            case ConnectionStore.IdentityClaim.Claimed claimed -> {
+                events.publish(ConnectionEvents.of(ConnectionEvent.CREATED, claimed.connection(), null, now));
+                yield new ConnectResult.Created(claimed.connection());
+            }
+            case ConnectionStore.IdentityClaim.HeldBy held -> {
+                // Lost a race with a concurrent connect of the same account: keep theirs, drop our secret.
+                vault.scheduleDeletion(secret, recoveryWindowDays);
+                yield new ConnectResult.Deduplicated(replaceCredential(held.connectionId(), fields, credential, fingerprint));
+            }
+        };
+    }
+
+    /** The picker: connections a workspace member may put on a node, filtered by app and kinds, sorted by label. */
+    public Page<Connection> picker(BuilderUser caller, String workspaceId, Optional<String> app,
+                                   Set<CredentialKind> kinds, Optional<Integer> limit, Optional<String> pageToken) {
+        access.requireMember(caller, workspaceId);
+        app.ifPresent(key -> catalog.find(key).orElseThrow(() -> new BadRequestException("app", "unknown app")));
+        int size = limit.orElse(DEFAULT_PAGE_SIZE);
+        if (size < 1 || size > MAX_PAGE_SIZE) {
+            throw new BadRequestException("limit", "limit must be 1 to " + MAX_PAGE_SIZE);
+        }
+        return store.picker(caller.accountId(), workspaceId, app, kinds, size, pageToken);
+    }
+
+    public Connection get(BuilderUser caller, Target target, String connectionId) {
+        return visible(caller, target, connectionId);
+    }
+
+    public Connection rename(BuilderUser caller, Target target, String connectionId, String label) {
+        Connection connection = visible(caller, target, connectionId);
+        requireAdminOf(caller, target);
+        String newLabel = Labels.require(label);
+        if (connection.status() == ConnectionStatus.REVOKED) {
+            throw new ConflictException("connection_revoked", "a revoked connection cannot be changed");
+        }
+        return store.update(connection.withLabel(newLabel, clock.instant()));
+    }
+
+    /**
+     * Revokes: the record stays (status REVOKED) for audit and its id is never reused, the secret is
+     * scheduled for deletion with a recovery window, and {@code Connection Revoked} is published
+     * once. Revoking again changes nothing.
+     */
+    public Connection revoke(BuilderUser caller, Target target, String connectionId) {
+        Connection connection = visible(caller, target, connectionId);
+        requireAdminOf(caller, target);
+        if (connection.status() == ConnectionStatus.REVOKED) {
+            connection.secretRef().ifPresent(ref -> vault.scheduleDeletion(ref, recoveryWindowDays));
+            return connection;
+        }
+        Instant now = clock.instant();
+        Connection revoked = connection.withStatus(ConnectionStatus.REVOKED, now);
+        Connection stored = connection.externalIdentity().isPresent()
+                ? store.updateReleasing(revoked, IdentityKey.of(connection))
+                : store.update(revoked);
+        stored.secretRef().ifPresent(ref -> vault.scheduleDeletion(ref, recoveryWindowDays));
+        events.publish(ConnectionEvents.of(ConnectionEvent.REVOKED, stored, "revoked_by_user", now));
+        return stored;
+    }
+
+    /** Parses the picker's {@code authKind} filter: one or more kinds, comma-separated. */
+    public static Set<CredentialKind> parseKinds(Optional<String> value) {
+        Set<CredentialKind> kinds = EnumSet.noneOf(CredentialKind.class);
+        value.ifPresent(v -> {
+            for (String part : v.split(",")) {
+                try {
+                    kinds.add(CredentialKind.valueOf(part.strip().toUpperCase(Locale.ROOT)));
+                } catch (IllegalArgumentException e) {
+                    throw new BadRequestException("authKind", "authKind must be among OAUTH2, API_KEY, BASIC, DSN, CUSTOM");
+                }
+            }
+        });
+        return kinds;
+    }
+
+    private Connection replaceCredential(String connectionId, Map<String, String> fields, Credential credential,
+                                         String fingerprint) {
+        for (int attempt = 0; ; attempt++) {
+            Connection existing = store.find(connectionId).orElseThrow(() -> new IllegalStateException(
+                    "identity claim points at a missing connection " + connectionId));
+            boolean changed = !existing.secretFingerprint().equals(Optional.of(fingerprint)) || !existing.fields().equals(fields);
+            if (!changed && existing.status() == ConnectionStatus.ACTIVE) {
+                return existing; // a retry of the same connect: nothing to write
+            }
+            Instant now = clock.instant();
+            var ref = existing.secretRef().orElseThrow();
+            if (changed) {
+                vault.putVersion(ref, new SecretOwner(existing.accountId(), existing.workspaceId(), existing.id(), existing.app()), credential);
+            }
+            try {
+                Connection updated = store.update(existing.withCredential(fields, ref, fingerprint, now)
+                        .withStatus(ConnectionStatus.ACTIVE, now));
+                if (existing.status() == ConnectionStatus.ERROR) {
+                    events.publish(ConnectionEvents.of(ConnectionEvent.REAUTHORIZED, updated, "reconnected", now));
+                }
+                return updated;
+            } catch (ConflictException e) {
+                if (attempt >= 2) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private String requireAdmin(BuilderUser caller, Target target) {
+        if (target.scope() == Scope.WORKSPACE) {
+            access.requireAdmin(caller, target.ownerId());
+        } else {
+            WorkspaceAccess.requireAccountAdmin(caller, target.ownerId());
+        }
+        return caller.accountId();
+    }
+
+    private void requireAdminOf(BuilderUser caller, Target target) {
+        if (target.scope() == Scope.WORKSPACE && caller.roleIn(target.ownerId()).orElse(null) != WorkspaceRole.ADMIN) {
+            throw new ForbiddenException("only a workspace admin may change connections");
+        }
+    }
+
+    /** The connection, if the caller may see it through this route; otherwise "not found". */
+    private Connection visible(BuilderUser caller, Target target, String connectionId) {
+        if (target.scope() == Scope.WORKSPACE) {
+            access.requireMember(caller, target.ownerId());
+        } else {
+            WorkspaceAccess.requireAccountAdmin(caller, target.ownerId());
+        }
+        if (connectionId == null || connectionId.length() > 64) {
+            throw new NotFoundException("connection");
+        }
+        return store.find(connectionId)
+                .filter(c -> c.accountId().equals(caller.accountId()) && c.scope() == target.scope()
+                        && c.scopeOwner().equals(target.ownerId()))
+                .orElseThrow(() -> new NotFoundException("connection"));
+    }
+
+    private static String requireKey(App app, Map<String, String> credentials) {
+        for (String name : credentials.keySet()) {
+            if (!name.equals("apiKey")) {
+                throw new BadRequestException("credentials." + name, "unknown credential " + name);
+            }
+        }
+        String key = credentials.get("apiKey");
+        if (key == null || key.isBlank()) {
+            throw new BadRequestException("credentials.apiKey", app.apiKey().label() + " is required");
+        }
+        key = key.strip();
+        if (key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
+            throw new BadRequestException("credentials.apiKey", app.apiKey().label() + " must be at most " + MAX_KEY_BYTES + " bytes");
+        }
+        if (!KEY_CHARS.matcher(key).matches()
+                || (app.apiKey().pattern() != null && !Pattern.compile(app.apiKey().pattern()).matcher(key).matches())) {
+            throw new BadRequestException("credentials.apiKey", app.apiKey().label() + " does not look like a " + app.name() + " key");
+        }
+        return key;
+    }
+
+    /** Validates the extra fields: known names only, each against its pattern; required ones (and those the key check uses) present. */
+    private static Map<String, String> requireFields(App app, Map<String, String> given) {
+        for (String name : given.keySet()) {
+            if (app.field(name).isEmpty()) {
+                throw new BadRequestException("fields." + name, app.name() + " has no field " + name);
+            }
+        }
+        Set<String> used = new HashSet<>();
+        if (app.apiKey().test() != null) {
+            used.addAll(UrlTemplate.placeholders(app.apiKey().test().url()));
+            var auth = app.apiKey().test().auth();
+            for (String template : new String[] {auth.username(), auth.password(), auth.value()}) {
+                if (template != null) {
+                    used.addAll(UrlTemplate.placeholders(template));
+                }
+            }
+        }
+        Map<String, String> fields = new HashMap<>();
+        for (ExtraField field : app.fields()) {
+            String value = given.get(field.name());
+            if (value != null || field.required() || used.contains(field.name())) {
+                fields.put(field.name(), field.validate(value));
+            }
+        }
+        return fields;
+    }
+
+    private static String canonical(String apiKey, Map<String, String> fields) {
+        return apiKey + "\n" + new java.util.TreeMap<>(fields);
+    }
+}

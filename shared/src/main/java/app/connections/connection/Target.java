@@ -1,0 +1,18 @@
+package app.connections.connection;
+
+import app.connections.workspace.Workspace;
+
+/** Where a connection route points: a workspace ({@code /workspaces/{id}/…}) or an account ({@code /accounts/{id}/…}). */
+public record Target(Scope scope, String ownerId) {
+    public Target {
+        Workspace.requireId(scope == Scope.WORKSPACE ? "workspaceId" : "accountId", ownerId);
+    }
+
+    public static Target workspace(String workspaceId) {
+        return new Target(Scope.WORKSPACE, workspaceId);
+    }
+
+    public static Target account(String accountId) {
+        return new Target(Scope.ACCOUNT, accountId);
+    }
+}
