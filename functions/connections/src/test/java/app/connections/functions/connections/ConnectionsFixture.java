@@ -32,7 +32,7 @@ final class ConnectionsFixture {
     ConnectionsFixture(LocalAws local) throws Exception {
         this.local = local;
         Path catalog = Files.createTempFile("catalog", ".json");
-        Files.writeString(catalog, standInCatalog(provider.baseUrl()));
+        Files.writeString(catalog, provider.catalog());
         Map<String, String> env = new HashMap<>(local.environmentOf("ConnectionsFunction"));
         env.put("CATALOG_FILE", catalog.toString());
         env.put("OUTBOUND_ALLOW_LOOPBACK", "true");
@@ -40,20 +40,6 @@ final class ConnectionsFixture {
         var registry = new DynamoWorkspaceRegistry(local.clients().dynamo(), local.stack().table());
         registry.put(new Workspace("ws-acme", account, "Acme Corp"));
         registry.put(new Workspace("ws-globex", account, "Globex"));
-    }
-
-    /** Freshdesk and OpenAI as in the built-in catalog, but their key checks go to the stand-in. */
-    static String standInCatalog(String baseUrl) {
-        return """
-                {"apps": [
-                  {"key": "freshdesk", "name": "Freshdesk", "credentialKinds": ["API_KEY"],
-                   "fields": [{"name": "subdomain", "label": "Freshdesk subdomain", "pattern": "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$", "required": true, "example": "acme"}],
-                   "apiKey": {"test": {"url": "%1$s/{subdomain}/api/v2/agents/me", "auth": {"type": "basic", "username": "{apiKey}", "password": "X"},
-                              "identityPointers": ["/id"]}}},
-                  {"key": "openai", "name": "OpenAI", "category": "model_provider", "credentialKinds": ["API_KEY"],
-                   "apiKey": {"test": {"url": "%1$s/v1/models", "auth": {"type": "bearer"}}}}
-                ]}
-                """.formatted(baseUrl);
     }
 
     APIGatewayV2HTTPEvent event(String name) throws Exception {

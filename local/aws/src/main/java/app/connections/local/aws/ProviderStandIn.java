@@ -44,6 +44,23 @@ public final class ProviderStandIn implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
+    /**
+     * A custom catalog (CATALOG_FILE format) in which Freshdesk and OpenAI are as in the built-in
+     * catalog except that their key checks go to this stand-in.
+     */
+    public String catalog() {
+        return """
+                {"apps": [
+                  {"key": "freshdesk", "name": "Freshdesk", "credentialKinds": ["API_KEY"],
+                   "fields": [{"name": "subdomain", "label": "Freshdesk subdomain", "pattern": "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$", "required": true, "example": "acme"}],
+                   "apiKey": {"test": {"url": "%1$s/{subdomain}/api/v2/agents/me", "auth": {"type": "basic", "username": "{apiKey}", "password": "X"},
+                              "identityPointers": ["/id"]}}},
+                  {"key": "openai", "name": "OpenAI", "category": "model_provider", "credentialKinds": ["API_KEY"],
+                   "apiKey": {"test": {"url": "%1$s/v1/models", "auth": {"type": "bearer"}}}}
+                ]}
+                """.formatted(baseUrl());
+    }
+
     public int calls() {
         return calls.get();
     }

@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * The running local stack, as written to {@code .local/stack.json}: where the emulator listens,
- * and what each template resource became. Convenience fields name the common ones.
+ * and what each template resource became. Convenience fields name the common ones (the first of
+ * each type in template order: the connection-secrets key alias before the fingerprint one).
  *
  * @param resources logical id to its type, {@code Ref} value and {@code GetAtt} attributes
  * @param apiBaseUrl the dev server's base URL, once it runs (null otherwise)
@@ -44,9 +45,9 @@ public record StackDescription(String endpoint, String region, String accessKeyI
         for (var e : resources.entrySet()) {
             Resource r = e.getValue();
             switch (r.type()) {
-                case "AWS::DynamoDB::Table" -> table = r.ref();
-                case "AWS::Events::EventBus" -> bus = r.ref();
-                case "AWS::KMS::Alias" -> alias = r.ref();
+                case "AWS::DynamoDB::Table" -> table = table == null ? r.ref() : table;
+                case "AWS::Events::EventBus" -> bus = bus == null ? r.ref() : bus;
+                case "AWS::KMS::Alias" -> alias = alias == null ? r.ref() : alias;
                 case "AWS::Cognito::UserPoolClient" -> {
                     String poolId = String.valueOf(Template.asMap(template.resources().get(e.getKey()).properties()
                             .get("UserPoolId")).get("Ref"));

@@ -2,6 +2,7 @@ package app.connections.local.devserver;
 
 import app.connections.local.aws.LocalAws;
 import app.connections.local.aws.MotoServer;
+import app.connections.local.aws.ProviderStandIn;
 import app.connections.local.aws.StackDescription;
 import app.connections.local.aws.Template;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -55,7 +56,7 @@ public final class DevServer implements AutoCloseable {
                          JwtAuthorizer authorizer) {
     }
 
-    private DevServer(LocalAws local, int port) throws IOException {
+    private DevServer(LocalAws local, int port, Map<String, String> localEnvironment) throws IOException {
         Template template = local.template();
         StackDescription stack = local.stack();
         Template.HttpApiAuth auth = template.httpApiAuth();
@@ -70,7 +71,9 @@ public final class DevServer implements AutoCloseable {
         });
         for (Template.Function definition : template.functions()) {
             String name = stack.resources().get(definition.logicalId()).ref();
-            LocalFunction function = new LocalFunction(definition, name, stack.environmentOf(template, definition));
+            Map<String, String> env = new LinkedHashMap<>(stack.environmentOf(template, definition));
+            env.putAll(localEnvironment);
+            LocalFunction function = new LocalFunction(definition, name, env);
             functionsByName.put(name, function);
             functionsByName.put(definition.logicalId(), function);
             for (Template.HttpRoute route : definition.routes()) {
@@ -89,7 +92,17 @@ public final class DevServer implements AutoCloseable {
 
     /** Starts the dev server on {@code port} (0 for any free one) over a running local stack. */
     public static DevServer start(LocalAws local, int port) throws IOException {
-        return new DevServer(local, port);
+        return start(local, port, Map.of());
+    }
+
+    /**
+     * Starts the dev server; {@code localEnvironment} is added to every function's template
+     * environment. The local stack always lets provider calls reach loopback (stand-in providers).
+     */
+    public static DevServer start(LocalAws local, int port, Map<String, String> localEnvironment) throws IOException {
+        Map<String, String> env = new LinkedHashMap<>(localEnvironment);
+        env.put("OUTBOUND_ALLOW_LOOPBACK", "true");
+        return new DevServer(local, port, env);
     }
 
     public String baseUrl() {
@@ -113,7 +126,15 @@ public final class DevServer implements AutoCloseable {
         LocalAws local = LocalAws.get();
         Seed seed = Seed.load();
         seed.apply(local);
-        try (DevServer server = start(local, port)) {
+        ProviderStandIn provider = new ProviderStandIn();
+        seed.standInKeys().forEach(provider::accept);
+        String catalog = System.getenv("CATALOG_FILE");
+        if (catalog == null || catalog.isBlank()) {
+            Path file = root.resolve(".local/dev-catalog.json");
+            java.nio.file.Files.writeString(file, provider.catalog());
+            catalog = file.toString();
+        }
+        try (DevServer server = start(local, port, Map.of("CATALOG_FILE", catalog))) {
             StackDescription running = stack.withApiBaseUrl(server.baseUrl());
             running.write(described);
             System.out.println(banner(running, seed, described));
@@ -134,9 +155,11 @@ public final class DevServer implements AutoCloseable {
                   curl -H "Authorization: Bearer $TOKEN" %s/accounts/%s/workspaces
 
                 Seeded users: %s
+                Freshdesk and OpenAI key checks go to a local stand-in that accepts: %s
                 Stop with Ctrl-C.
                 """.formatted(stack.apiBaseUrl(), stack.endpoint(), stack.region(), described,
-                seed.accountAdminEmail(), stack.apiBaseUrl(), seed.demoAccountId(), String.join(", ", seed.emails()));
+                seed.accountAdminEmail(), stack.apiBaseUrl(), seed.demoAccountId(), String.join(", ", seed.emails()),
+                String.join(", ", seed.standInKeys().keySet()));
     }
 
     private void handle(HttpExchange exchange) throws IOException {

@@ -16,7 +16,7 @@ import java.util.Map;
  * workspaces, and one user of each role in the builder and portal pools. Local only: the
  * password is a dev password of the local emulator.
  */
-record Seed(String password, List<Account> accounts, List<User> users) {
+record Seed(String password, List<Account> accounts, List<User> users, Map<String, String> standInKeys) {
     record Account(String id, List<WorkspaceSeed> workspaces) {
     }
 
