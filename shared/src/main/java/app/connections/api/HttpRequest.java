@@ -71,4 +71,35 @@ public record HttpRequest(String routeKey, Map<String, String> pathParameters, M
         }
         return value.textValue();
     }
+
+    /** An optional string member of the JSON body (null when absent or null). */
+    public static String optionalText(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw new BadRequestException(field, field + " must be a string");
+        }
+        return value.textValue();
+    }
+
+    /** An optional member of the JSON body that must be an object of strings. */
+    public static Map<String, String> stringMap(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return Map.of();
+        }
+        if (!value.isObject()) {
+            throw new BadRequestException(field, field + " must be an object of strings");
+        }
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        value.fields().forEachRemaining(e -> {
+            if (!e.getValue().isTextual()) {
+                throw new BadRequestException(field + "." + e.getKey(), field + "." + e.getKey() + " must be a string");
+            }
+            out.put(e.getKey(), e.getValue().textValue());
+        });
+        return out;
+    }
 }

@@ -1,8 +1,11 @@
 package app.connections.catalog;
 
 import app.connections.connection.CredentialKind;
+import app.connections.platform.BadRequestException;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -62,6 +65,46 @@ public record App(String key, String name, String category, List<CredentialKind>
 
     public boolean supports(CredentialKind kind) {
         return credentialKinds.contains(kind);
+    }
+
+    /**
+     * Validates the extra fields a client sent for connecting with {@code kind}: known names only,
+     * each against its pattern; present when declared required or when the kind's URLs use it.
+     */
+    public Map<String, String> validateFields(Map<String, String> given, CredentialKind kind) {
+        for (String name : given.keySet()) {
+            if (field(name).isEmpty()) {
+                throw new BadRequestException("fields." + name, this.name + " has no field " + name);
+            }
+        }
+        Set<String> used = new HashSet<>();
+        if (kind == CredentialKind.OAUTH2 && oauth2 != null) {
+            for (String url : new String[] {oauth2.authorizationUrl(), oauth2.tokenUrl(), oauth2.identity().url(),
+                    oauth2.revocation() == null ? null : oauth2.revocation().url()}) {
+                if (url != null) {
+                    used.addAll(UrlTemplate.placeholders(url));
+                }
+            }
+            if ("field".equals(oauth2.identity().from())) {
+                used.addAll(oauth2.identity().pointers());
+            }
+        } else if (apiKey != null && apiKey.test() != null) {
+            used.addAll(UrlTemplate.placeholders(apiKey.test().url()));
+            var auth = apiKey.test().auth();
+            for (String template : new String[] {auth.username(), auth.password(), auth.value()}) {
+                if (template != null) {
+                    used.addAll(UrlTemplate.placeholders(template));
+                }
+            }
+        }
+        Map<String, String> fields = new HashMap<>();
+        for (ExtraField f : this.fields) {
+            String value = given.get(f.name());
+            if (value != null || f.required() || used.contains(f.name())) {
+                fields.put(f.name(), f.validate(value));
+            }
+        }
+        return fields;
     }
 
     public Optional<ExtraField> field(String fieldName) {

@@ -87,6 +87,12 @@ public record Connection(
                 Optional.of(ref), externalIdentity, Optional.of(fingerprint), createdBy, authorizedBy, createdAt, now, version);
     }
 
+    /** The connect flow finished for this external account, authorized by this person. */
+    public Connection authorized(String identity, String person, SecretRef ref, Instant now) {
+        return new Connection(id, accountId, workspaceId, scope, app, label, credentialKind, ConnectionStatus.ACTIVE, fields,
+                Optional.of(ref), Optional.of(identity), secretFingerprint, createdBy, Optional.of(person), createdAt, now, version);
+    }
+
     public Connection withVersion(long newVersion) {
         return new Connection(id, accountId, workspaceId, scope, app, label, credentialKind, status, fields, secretRef,
                 externalIdentity, secretFingerprint, createdBy, authorizedBy, createdAt, updatedAt, newVersion);

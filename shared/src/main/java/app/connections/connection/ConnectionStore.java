@@ -17,6 +17,15 @@ public interface ConnectionStore {
      */
     IdentityClaim createClaiming(Connection connection, IdentityKey identity);
 
+    /**
+     * Saves a change to a connection (read at its version) together with a new claim on its
+     * external identity, atomically; like {@link #createClaiming} when another connection holds it.
+     */
+    IdentityClaim updateClaiming(Connection connection, IdentityKey identity);
+
+    /** Removes a connection that never left PENDING (a connect flow that ended without one). */
+    void deletePending(String connectionId);
+
     /** The connection currently holding an identity, if any. */
     Optional<String> holderOf(IdentityKey identity);
 

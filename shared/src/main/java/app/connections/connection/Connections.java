@@ -1,17 +1,12 @@
 package app.connections.connection;
 
 import app.connections.auth.BuilderUser;
-import app.connections.auth.WorkspaceRole;
 import app.connections.catalog.App;
 import app.connections.catalog.AppCatalog;
-import app.connections.catalog.ExtraField;
-import app.connections.catalog.UrlTemplate;
 import app.connections.events.ConnectionEvent;
 import app.connections.events.EventPublisher;
 import app.connections.platform.BadRequestException;
 import app.connections.platform.ConflictException;
-import app.connections.platform.ForbiddenException;
-import app.connections.platform.NotFoundException;
 import app.connections.vault.Credential;
 import app.connections.vault.SecretOwner;
 import app.connections.vault.Vault;
@@ -20,8 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.EnumSet;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -40,7 +33,7 @@ public final class Connections {
     private static final Pattern KEY_CHARS = Pattern.compile("^[\\x21-\\x7e]+$");
 
     private final ConnectionStore store;
-    private final WorkspaceAccess access;
+    private final ConnectionAccess access;
     private final AppCatalog catalog;
     private final Vault vault;
     private final ApiKeyCheck keyCheck;
@@ -52,7 +45,7 @@ public final class Connections {
     public Connections(ConnectionStore store, WorkspaceAccess access, AppCatalog catalog, Vault vault, ApiKeyCheck keyCheck,
                        Fingerprinter fingerprinter, EventPublisher events, Clock clock, int recoveryWindowDays) {
         this.store = store;
-        this.access = access;
+        this.access = new ConnectionAccess(access, store);
         this.catalog = catalog;
         this.vault = vault;
         this.keyCheck = keyCheck;
@@ -67,7 +60,7 @@ public final class Connections {
      * it — or, for an external account already connected in this scope, updates that connection.
      */
     public ConnectResult connectWithKey(BuilderUser caller, Target target, NewKeyConnection request) {
-        String accountId = requireAdmin(caller, target);
+        String accountId = access.requireAdmin(caller, target);
         App app = catalog.find(request.app()).orElseThrow(() -> new BadRequestException("app", "unknown app"));
         CredentialKind kind = request.credentialKind() == null ? CredentialKind.API_KEY : request.credentialKind();
         if (kind == CredentialKind.OAUTH2 && app.supports(CredentialKind.OAUTH2)) {
@@ -78,7 +71,7 @@ public final class Connections {
         }
         String label = Labels.require(request.label());
         String apiKey = requireKey(app, request.credentials());
-        Map<String, String> fields = requireFields(app, request.fields());
+        Map<String, String> fields = app.validateFields(request.fields(), CredentialKind.API_KEY);
 
         Optional<String> reported = keyCheck.verify(app, apiKey, fields);
         String fingerprint = fingerprinter.fingerprint(app.key(), canonical(apiKey, fields));
@@ -114,7 +107,7 @@ public final class Connections {
     /** The picker: connections a workspace member may put on a node, filtered by app and kinds, sorted by label. */
     public Page<Connection> picker(BuilderUser caller, String workspaceId, Optional<String> app,
                                    Set<CredentialKind> kinds, Optional<Integer> limit, Optional<String> pageToken) {
-        access.requireMember(caller, workspaceId);
+        access.workspaces().requireMember(caller, workspaceId);
         app.ifPresent(key -> catalog.find(key).orElseThrow(() -> new BadRequestException("app", "unknown app")));
         int size = limit.orElse(DEFAULT_PAGE_SIZE);
         if (size < 1 || size > MAX_PAGE_SIZE) {
@@ -124,12 +117,12 @@ public final class Connections {
     }
 
     public Connection get(BuilderUser caller, Target target, String connectionId) {
-        return visible(caller, target, connectionId);
+        return access.visible(caller, target, connectionId);
     }
 
     public Connection rename(BuilderUser caller, Target target, String connectionId, String label) {
-        Connection connection = visible(caller, target, connectionId);
-        requireAdminOf(caller, target);
+        Connection connection = access.visible(caller, target, connectionId);
+        access.requireAdminOf(caller, target);
         String newLabel = Labels.require(label);
         if (connection.status() == ConnectionStatus.REVOKED) {
             throw new ConflictException("connection_revoked", "a revoked connection cannot be changed");
@@ -143,8 +136,8 @@ public final class Connections {
      * once. Revoking again changes nothing.
      */
     public Connection revoke(BuilderUser caller, Target target, String connectionId) {
-        Connection connection = visible(caller, target, connectionId);
-        requireAdminOf(caller, target);
+        Connection connection = access.visible(caller, target, connectionId);
+        access.requireAdminOf(caller, target);
         if (connection.status() == ConnectionStatus.REVOKED) {
             connection.secretRef().ifPresent(ref -> vault.scheduleDeletion(ref, recoveryWindowDays));
             return connection;
@@ -203,37 +196,6 @@ public final class Connections {
         }
     }
 
-    private String requireAdmin(BuilderUser caller, Target target) {
-        if (target.scope() == Scope.WORKSPACE) {
-            access.requireAdmin(caller, target.ownerId());
-        } else {
-            WorkspaceAccess.requireAccountAdmin(caller, target.ownerId());
-        }
-        return caller.accountId();
-    }
-
-    private void requireAdminOf(BuilderUser caller, Target target) {
-        if (target.scope() == Scope.WORKSPACE && caller.roleIn(target.ownerId()).orElse(null) != WorkspaceRole.ADMIN) {
-            throw new ForbiddenException("only a workspace admin may change connections");
-        }
-    }
-
-    /** The connection, if the caller may see it through this route; otherwise "not found". */
-    private Connection visible(BuilderUser caller, Target target, String connectionId) {
-        if (target.scope() == Scope.WORKSPACE) {
-            access.requireMember(caller, target.ownerId());
-        } else {
-            WorkspaceAccess.requireAccountAdmin(caller, target.ownerId());
-        }
-        if (connectionId == null || connectionId.length() > 64) {
-            throw new NotFoundException("connection");
-        }
-        return store.find(connectionId)
-                .filter(c -> c.accountId().equals(caller.accountId()) && c.scope() == target.scope()
-                        && c.scopeOwner().equals(target.ownerId()))
-                .orElseThrow(() -> new NotFoundException("connection"));
-    }
-
     private static String requireKey(App app, Map<String, String> credentials) {
         for (String name : credentials.keySet()) {
             if (!name.equals("apiKey")) {
@@ -253,33 +215,6 @@ public final class Connections {
             throw new BadRequestException("credentials.apiKey", app.apiKey().label() + " does not look like a " + app.name() + " key");
         }
         return key;
-    }
-
-    /** Validates the extra fields: known names only, each against its pattern; required ones (and those the key check uses) present. */
-    private static Map<String, String> requireFields(App app, Map<String, String> given) {
-        for (String name : given.keySet()) {
-            if (app.field(name).isEmpty()) {
-                throw new BadRequestException("fields." + name, app.name() + " has no field " + name);
-            }
-        }
-        Set<String> used = new HashSet<>();
-        if (app.apiKey().test() != null) {
-            used.addAll(UrlTemplate.placeholders(app.apiKey().test().url()));
-            var auth = app.apiKey().test().auth();
-            for (String template : new String[] {auth.username(), auth.password(), auth.value()}) {
-                if (template != null) {
-                    used.addAll(UrlTemplate.placeholders(template));
-                }
-            }
-        }
-        Map<String, String> fields = new HashMap<>();
-        for (ExtraField field : app.fields()) {
-            String value = given.get(field.name());
-            if (value != null || field.required() || used.contains(field.name())) {
-                fields.put(field.name(), field.validate(value));
-            }
-        }
-        return fields;
     }
 
     private static String canonical(String apiKey, Map<String, String> fields) {

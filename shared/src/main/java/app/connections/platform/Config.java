@@ -17,12 +17,13 @@ import java.util.Optional;
  * @param catalogFile a custom catalog file adding or replacing apps ({@code CATALOG_FILE}), if any
  * @param fingerprintKeyId KMS HMAC key for keyed fingerprints of keys ({@code FINGERPRINT_KEY_ID})
  * @param secretRecoveryDays recovery window of deleted secrets, 7 to 30 ({@code SECRET_RECOVERY_DAYS}, default 30)
+ * @param oauthRedirectUri our registered OAuth redirect URI, {@code https://<api>/oauth/callback} ({@code OAUTH_REDIRECT_URI})
  * @param outboundAllowLoopback lets provider calls reach loopback over http; only the local stack
  *     sets it ({@code OUTBOUND_ALLOW_LOOPBACK=true})
  */
 public record Config(String tableName, String eventBusName, String kmsKeyId, String secretNamePrefix,
                      String builderOrigin, Optional<Path> catalogFile, String fingerprintKeyId,
-                     int secretRecoveryDays, boolean outboundAllowLoopback) {
+                     int secretRecoveryDays, java.net.URI oauthRedirectUri, boolean outboundAllowLoopback) {
 
     public Config {
         Objects.requireNonNull(tableName, "tableName");
@@ -32,6 +33,10 @@ public record Config(String tableName, String eventBusName, String kmsKeyId, Str
         Objects.requireNonNull(builderOrigin, "builderOrigin");
         Objects.requireNonNull(catalogFile, "catalogFile");
         Objects.requireNonNull(fingerprintKeyId, "fingerprintKeyId");
+        Objects.requireNonNull(oauthRedirectUri, "oauthRedirectUri");
+        if (!oauthRedirectUri.isAbsolute() || !oauthRedirectUri.getPath().endsWith("/oauth/callback")) {
+            throw new IllegalStateException("OAUTH_REDIRECT_URI must be an absolute URL ending in /oauth/callback");
+        }
         if (secretRecoveryDays < 7 || secretRecoveryDays > 30) {
             throw new IllegalStateException("SECRET_RECOVERY_DAYS must be 7 to 30");
         }
@@ -51,6 +56,7 @@ public record Config(String tableName, String eventBusName, String kmsKeyId, Str
                 Optional.ofNullable(env.get("CATALOG_FILE")).filter(v -> !v.isBlank()).map(Path::of),
                 required(env, "FINGERPRINT_KEY_ID"),
                 Integer.parseInt(env.getOrDefault("SECRET_RECOVERY_DAYS", "30")),
+                java.net.URI.create(required(env, "OAUTH_REDIRECT_URI")),
                 Boolean.parseBoolean(env.getOrDefault("OUTBOUND_ALLOW_LOOPBACK", "false")));
     }
 

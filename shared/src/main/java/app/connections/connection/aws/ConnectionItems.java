@@ -61,6 +61,10 @@ final class ConnectionItems {
         item.put("createdAt", s(c.createdAt().toString()));
         item.put("updatedAt", s(c.updatedAt().toString()));
         item.put("version", n(c.version()));
+        if (c.status() == app.connections.connection.ConnectionStatus.PENDING) {
+            // clean-up only (a day after the flow could have ended); nothing depends on TTL running
+            item.put("ttl", n(c.createdAt().getEpochSecond() + 86_400));
+        }
         if (c.status().offeredByPicker()) {
             item.put("pickerPk", s(pickerPartition(c)));
             item.put("pickerSk", s(c.app() + "#" + Labels.sortKey(c.label()) + "#" + c.id()));

@@ -78,11 +78,25 @@ public final class DynamoConnectionStore implements ConnectionStore {
     @Override
     public IdentityClaim createClaiming(Connection connection, IdentityKey identity) {
         Connection stored = connection.withVersion(1);
+        return claiming(stored, identity, TransactWriteItem.builder().put(p -> p.tableName(table)
+                .item(ConnectionItems.toItem(stored))
+                .conditionExpression("attribute_not_exists(pk)")).build());
+    }
+
+    @Override
+    public IdentityClaim updateClaiming(Connection connection, IdentityKey identity) {
+        Connection stored = connection.withVersion(connection.version() + 1);
+        return claiming(stored, identity, TransactWriteItem.builder().put(p -> p.tableName(table)
+                .item(ConnectionItems.toItem(stored))
+                .conditionExpression("#version = :expected")
+                .expressionAttributeNames(Map.of("#version", "version"))
+                .expressionAttributeValues(Map.of(":expected", n(connection.version())))).build());
+    }
+
+    /** Writes the connection and a new claim on its identity in one transaction. */
+    private IdentityClaim claiming(Connection stored, IdentityKey identity, TransactWriteItem connectionWrite) {
         try {
-            dynamo.transactWriteItems(b -> b.transactItems(
-                    TransactWriteItem.builder().put(p -> p.tableName(table)
-                            .item(ConnectionItems.toItem(stored))
-                            .conditionExpression("attribute_not_exists(pk)")).build(),
+            dynamo.transactWriteItems(b -> b.transactItems(connectionWrite,
                     TransactWriteItem.builder().put(p -> p.tableName(table)
                             .item(claimItem(identity, stored.id()))
                             .conditionExpression("attribute_not_exists(pk)")).build()));
@@ -94,7 +108,19 @@ public final class DynamoConnectionStore implements ConnectionStore {
                         .orElseThrow(() -> new ConflictException("concurrent_update",
                                 "the external account was connected and released meanwhile; retry", e));
             }
-            throw new ConflictException("connection_exists", "a connection with this id already exists", e);
+            throw new ConflictException("concurrent_update", "the connection was changed or created meanwhile", e);
+        }
+    }
+
+    @Override
+    public void deletePending(String connectionId) {
+        try {
+            dynamo.deleteItem(b -> b.tableName(table).key(ConnectionItems.key(connectionId))
+                    .conditionExpression("#status = :pending")
+                    .expressionAttributeNames(Map.of("#status", "status"))
+                    .expressionAttributeValues(Map.of(":pending", s("PENDING"))));
+        } catch (ConditionalCheckFailedException e) {
+            // already gone, or no longer pending: nothing to clean up
         }
     }
 

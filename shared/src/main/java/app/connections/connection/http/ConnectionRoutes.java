@@ -12,6 +12,7 @@ import app.connections.connection.Connections;
 import app.connections.connection.CredentialKind;
 import app.connections.connection.NewKeyConnection;
 import app.connections.connection.Page;
+import app.connections.connection.Scope;
 import app.connections.connection.Target;
 import app.connections.platform.BadRequestException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -59,7 +60,7 @@ public final class ConnectionRoutes {
                 throw new BadRequestException(name, "unknown member " + name);
             }
         });
-        String kind = optionalText(body, "credentialKind");
+        String kind = HttpRequest.optionalText(body, "credentialKind");
         CredentialKind credentialKind = null;
         if (kind != null) {
             try {
@@ -69,10 +70,10 @@ public final class ConnectionRoutes {
             }
         }
         ConnectResult result = connections.connectWithKey(caller, target, new NewKeyConnection(
-                HttpRequest.requiredText(body, "app"), optionalText(body, "label"), credentialKind,
-                stringMap(body, "credentials"), stringMap(body, "fields")));
+                HttpRequest.requiredText(body, "app"), HttpRequest.optionalText(body, "label"), credentialKind,
+                HttpRequest.stringMap(body, "credentials"), HttpRequest.stringMap(body, "fields")));
         Connection c = result.connection();
-        String location = (target.scope() == app.connections.connection.Scope.WORKSPACE ? "/workspaces/" : "/accounts/")
+        String location = (target.scope() == Scope.WORKSPACE ? "/workspaces/" : "/accounts/")
                 + target.ownerId() + "/connections/" + c.id();
         int status = result instanceof ConnectResult.Created ? 201 : 200;
         return HttpResponse.json(status, PublicConnection.of(c), Map.of("location", location));
@@ -116,34 +117,5 @@ public final class ConnectionRoutes {
         return request.pathParameters().containsKey("workspaceId")
                 ? Target.workspace(request.path("workspaceId"))
                 : Target.account(request.path("accountId"));
-    }
-
-    private static String optionalText(JsonNode body, String field) {
-        JsonNode value = body.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isTextual()) {
-            throw new BadRequestException(field, field + " must be a string");
-        }
-        return value.textValue();
-    }
-
-    private static Map<String, String> stringMap(JsonNode body, String field) {
-        JsonNode value = body.get(field);
-        if (value == null || value.isNull()) {
-            return Map.of();
-        }
-        if (!value.isObject()) {
-            throw new BadRequestException(field, field + " must be an object of strings");
-        }
-        Map<String, String> out = new LinkedHashMap<>();
-        value.fields().forEachRemaining(e -> {
-            if (!e.getValue().isTextual()) {
-                throw new BadRequestException(field + "." + e.getKey(), field + "." + e.getKey() + " must be a string");
-            }
-            out.put(e.getKey(), e.getValue().textValue());
-        });
-        return out;
     }
 }

@@ -2,6 +2,12 @@ package app.connections.platform.aws;
 
 import app.connections.catalog.AppCatalog;
 import app.connections.connection.ApiKeyCheck;
+import app.connections.connection.ConnectionAccess;
+import app.connections.oauth.ConnectFlow;
+import app.connections.oauth.IdentityReader;
+import app.connections.oauth.TokenEndpoint;
+import app.connections.oauth.aws.DynamoConnectSessionStore;
+import app.connections.oauth.aws.SecretsManagerOAuthClients;
 import app.connections.connection.Connections;
 import app.connections.connection.aws.DynamoConnectionStore;
 import app.connections.connection.aws.KmsFingerprinter;
@@ -45,12 +51,34 @@ public final class Services {
         return new Workspaces(new DynamoWorkspaceRegistry(aws.dynamo(), config.tableName()));
     }
 
+    public ConnectFlow connectFlow(AppCatalog catalog) {
+        var store = new DynamoConnectionStore(aws.dynamo(), config.tableName());
+        var http = new JdkProviderHttp(config.outboundAllowLoopback());
+        return new ConnectFlow(
+                new DynamoConnectSessionStore(aws.dynamo(), config.tableName()),
+                store,
+                new ConnectionAccess(new WorkspaceAccess(new DynamoWorkspaceRegistry(aws.dynamo(), config.tableName())), store),
+                catalog,
+                new SecretsManagerOAuthClients(aws.secrets(), config.secretNamePrefix()),
+                new TokenEndpoint(http),
+                new IdentityReader(http),
+                vault(),
+                new EventBridgePublisher(aws.events(), config.eventBusName()),
+                clock,
+                config.oauthRedirectUri(),
+                config.secretRecoveryDays());
+    }
+
+    private SecretsManagerVault vault() {
+        return new SecretsManagerVault(aws.secrets(), aws.kms(), config.kmsKeyId(), config.secretNamePrefix());
+    }
+
     public Connections connections(AppCatalog catalog) {
         return new Connections(
                 new DynamoConnectionStore(aws.dynamo(), config.tableName()),
                 new WorkspaceAccess(new DynamoWorkspaceRegistry(aws.dynamo(), config.tableName())),
                 catalog,
-                new SecretsManagerVault(aws.secrets(), aws.kms(), config.kmsKeyId(), config.secretNamePrefix()),
+                vault(),
                 new ApiKeyCheck(new JdkProviderHttp(config.outboundAllowLoopback())),
                 new KmsFingerprinter(aws.kms(), config.fingerprintKeyId()),
                 new EventBridgePublisher(aws.events(), config.eventBusName()),

@@ -14,10 +14,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A local HTTP server standing in for a third-party app's key-check endpoint (tests and the dev
  * stack reach it through a custom catalog entry). It answers 200 with the account body registered
- * for a key found in the request's credentials, 503 for the key {@value #DOWN}, and 401 otherwise.
+ * for a key found in the request's credentials, 503 for the key {@value #DOWN}, 500 on any path
+ * under {@value #FAILING}, and 401 otherwise.
  */
 public final class ProviderStandIn implements AutoCloseable {
     public static final String DOWN = "provider-is-down";
+    public static final String FAILING = "/failing/";
 
     private final HttpServer server;
     private final Map<String, String> accounts = new ConcurrentHashMap<>();
@@ -70,7 +72,10 @@ public final class ProviderStandIn implements AutoCloseable {
         String presented = presentedCredentials(exchange);
         int status = 401;
         String body = "{\"message\":\"unauthorized\"}";
-        if (presented.contains(DOWN)) {
+        if (exchange.getRequestURI().getPath().startsWith(FAILING)) {
+            status = 500;
+            body = "{\"error\":\"server_error\"}";
+        } else if (presented.contains(DOWN)) {
             status = 503;
             body = "{\"message\":\"maintenance\"}";
         } else {

@@ -1,0 +1,198 @@
+package app.connections.functions.oauth;
+
+import app.connections.local.aws.LocalAws;
+import app.connections.local.aws.ProviderStandIn;
+import app.connections.oauth.aws.SecretsManagerOAuthClients;
+import app.connections.platform.Config;
+import app.connections.platform.Json;
+import app.connections.platform.aws.AwsClients;
+import app.connections.platform.aws.Services;
+import app.connections.workspace.Workspace;
+import app.connections.workspace.aws.DynamoWorkspaceRegistry;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
+import software.amazon.awssdk.services.secretsmanager.model.ResourceExistsException;
+
+/**
+ * The OAuth flow against a real OAuth 2.0 / OIDC server (mock-oauth2-server) and moto: a custom
+ * catalog app {@code demo} on it, and {@code failing} whose token endpoint answers 500.
+ */
+final class OAuthFixture implements AutoCloseable {
+    static final String BUILDER_ORIGIN = "https://builder.test";
+    final LocalAws local;
+    final MockOAuth2Server oauth = new MockOAuth2Server();
+    final ProviderStandIn standIn = new ProviderStandIn();
+    final String account = "acct-" + UUID.randomUUID().toString().substring(0, 8);
+    final MutableClock clock = new MutableClock();
+    final Config config;
+    final OAuthHandler handler;
+    final String issuer;
+    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+
+    OAuthFixture(LocalAws local) throws Exception {
+        this.local = local;
+        oauth.start();
+        issuer = oauth.issuerUrl("demo").toString();
+        Path catalog = Files.createTempFile("catalog", ".json");
+        Files.writeString(catalog, """
+                {"apps": [
+                  {"key": "demo", "name": "Demo", "credentialKinds": ["OAUTH2"],
+                   "oauth2": {"authorizationUrl": "%1$s/authorize", "tokenUrl": "%1$s/token", "scopes": ["openid", "offline_access"],
+                              "pkce": true, "clientAuth": "client_secret_basic", "issuer": "%1$s",
+                              "identity": {"from": "id_token", "pointers": ["sub"]}}},
+                  {"key": "failing", "name": "Failing", "credentialKinds": ["OAUTH2"],
+                   "oauth2": {"authorizationUrl": "%1$s/authorize", "tokenUrl": "%2$s/failing/token", "scopes": ["openid"],
+                              "pkce": true, "identity": {"from": "id_token", "pointers": ["sub"]}}}
+                ]}
+                """.formatted(issuer, standIn.baseUrl()));
+        Map<String, String> env = new HashMap<>(local.environmentOf("OAuthFunction"));
+        env.put("CATALOG_FILE", catalog.toString());
+        env.put("OUTBOUND_ALLOW_LOOPBACK", "true");
+        env.put("OAUTH_REDIRECT_URI", "http://127.0.0.1:9/oauth/callback");
+        env.put("BUILDER_ORIGIN", BUILDER_ORIGIN);
+        config = Config.from(env);
+        Services services = new Services(config, new AwsClients(), clock);
+        handler = new OAuthHandler(services.connectFlow(services.catalog()), config.builderOrigin());
+        var secrets = local.stack().clients().secrets();
+        for (String app : new String[] {"demo", "failing"}) {
+            try {
+                secrets.createSecret(b -> b.name(SecretsManagerOAuthClients.secretName(config.secretNamePrefix(), app))
+                        .secretString("{\"clientId\":\"connections-" + app + "\",\"clientSecret\":\"client-secret-" + app + "\"}"));
+            } catch (ResourceExistsException alreadyThere) {
+                // shared by every test class on this stack
+            }
+        }
+        var registry = new DynamoWorkspaceRegistry(local.clients().dynamo(), local.stack().table());
+        registry.put(new Workspace("ws-acme", account, "Acme Corp"));
+    }
+
+    APIGatewayV2HTTPEvent event(String name) throws Exception {
+        try (InputStream in = Files.newInputStream(local.root().resolve("events/oauth/" + name + ".json"))) {
+            APIGatewayV2HTTPEvent event = LambdaEventSerializers.serializerFor(APIGatewayV2HTTPEvent.class,
+                    getClass().getClassLoader()).fromJson(in);
+            if (event.getRequestContext().getAuthorizer() != null) {
+                Map<String, String> claims = new HashMap<>(event.getRequestContext().getAuthorizer().getJwt().getClaims());
+                claims.put("custom:account_id", account);
+                claims.put("sub", "acme-admin");
+                event.getRequestContext().getAuthorizer().getJwt().setClaims(claims);
+            }
+            return event;
+        }
+    }
+
+    /** POST …/connect-sessions; returns the JSON answer. */
+    JsonNode createSession(String body) throws Exception {
+        APIGatewayV2HTTPEvent event = event("create-connect-session");
+        event.setBody(body);
+        APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
+        if (response.getStatusCode() != 201) {
+            throw new AssertionError("connect session: " + response.getStatusCode() + " " + response.getBody());
+        }
+        return Json.MAPPER.readTree(response.getBody());
+    }
+
+    APIGatewayV2HTTPResponse start(String sessionId) throws Exception {
+        APIGatewayV2HTTPEvent event = event("start");
+        event.setQueryStringParameters(Map.of("session", sessionId));
+        return handler.handleRequest(event, null);
+    }
+
+    /** The user consents at the provider as {@code subject}: returns the redirect's query (code, state…). */
+    Map<String, String> consent(String providerUrl, String subject) throws Exception {
+        oauth.enqueueCallback(new DefaultOAuth2TokenCallback("demo", subject));
+        HttpResponse<String> redirect = http.send(HttpRequest.newBuilder(URI.create(providerUrl)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (redirect.statusCode() != 302) {
+            throw new AssertionError("provider did not redirect: " + redirect.statusCode() + " " + redirect.body());
+        }
+        return query(URI.create(redirect.headers().firstValue("location").orElseThrow()));
+    }
+
+    APIGatewayV2HTTPResponse callback(Map<String, String> params) throws Exception {
+        APIGatewayV2HTTPEvent event = event("callback");
+        event.setQueryStringParameters(new LinkedHashMap<>(params));
+        return handler.handleRequest(event, null);
+    }
+
+    /** Session, start, consent as {@code subject}, callback: the popup's whole trip. */
+    APIGatewayV2HTTPResponse connect(String sessionBody, String subject) throws Exception {
+        String session = createSession(sessionBody).path("sessionId").asText();
+        APIGatewayV2HTTPResponse start = start(session);
+        return callback(consent(start.getHeaders().get("location"), subject));
+    }
+
+    /** The message the result page posts to the builder. */
+    static JsonNode message(APIGatewayV2HTTPResponse page) throws Exception {
+        Matcher m = Pattern.compile("var m=(\\{.*?\\});").matcher(page.getBody());
+        if (!m.find()) {
+            throw new AssertionError("no message in " + page.getBody());
+        }
+        return Json.MAPPER.readTree(m.group(1));
+    }
+
+    static Map<String, String> query(URI uri) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (uri.getRawQuery() != null) {
+            for (String pair : uri.getRawQuery().split("&")) {
+                int eq = pair.indexOf('=');
+                out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        oauth.shutdown();
+        standIn.close();
+    }
+
+    /** A clock the test moves forward. */
+    static final class MutableClock extends Clock {
+        private volatile Instant now = Instant.now();
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}

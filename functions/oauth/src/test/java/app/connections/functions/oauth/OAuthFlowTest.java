@@ -1,0 +1,260 @@
+package app.connections.functions.oauth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import app.connections.connection.Connection;
+import app.connections.connection.ConnectionStatus;
+import app.connections.connection.aws.DynamoConnectionStore;
+import app.connections.local.aws.BusTap;
+import app.connections.local.aws.LocalAws;
+import app.connections.local.aws.LocalAwsExtension;
+import app.connections.local.aws.Template;
+import app.connections.platform.aws.AwsClients;
+import app.connections.vault.SecretOwner;
+import app.connections.vault.aws.SecretsManagerVault;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(LocalAwsExtension.class)
+class OAuthFlowTest {
+    static final String DEMO = "{\"app\": \"demo\", \"label\": \"Demo CRM\"}";
+    private OAuthFixture f;
+    private DynamoConnectionStore store;
+
+    @BeforeEach
+    void setUp(LocalAws local) throws Exception {
+        f = new OAuthFixture(local);
+        store = new DynamoConnectionStore(new AwsClients().dynamo(), f.config.tableName());
+    }
+
+    @AfterEach
+    void tearDown() {
+        f.close();
+    }
+
+    private Connection connection(String id) {
+        return store.find(id).orElseThrow();
+    }
+
+    @Test
+    void aConnectSessionIsShortLivedAndPointsThePopupAtOurStartRoute() throws Exception {
+        JsonNode session = f.createSession(DEMO);
+
+        assertThat(session.path("authorizeUrl").asText())
+                .isEqualTo("http://127.0.0.1:9/oauth/start?session=" + session.path("sessionId").asText());
+        assertThat(java.time.Instant.parse(session.path("expiresAt").asText()))
+                .isBeforeOrEqualTo(f.clock.instant().plus(Duration.ofMinutes(10)));
+    }
+
+    @Test
+    void startRedirectsToTheConsentScreenWithStatePkceAndScopesAndRecordsAPendingConnection() throws Exception {
+        String session = f.createSession(DEMO).path("sessionId").asText();
+
+        APIGatewayV2HTTPResponse start = f.start(session);
+
+        assertThat(start.getStatusCode()).isEqualTo(302);
+        URI consent = URI.create(start.getHeaders().get("location"));
+        Map<String, String> q = OAuthFixture.query(consent);
+        assertThat(consent.toString()).startsWith(f.issuer + "/authorize?");
+        assertThat(q).containsEntry("response_type", "code").containsEntry("client_id", "connections-demo")
+                .containsEntry("redirect_uri", "http://127.0.0.1:9/oauth/callback")
+                .containsEntry("scope", "openid offline_access").containsEntry("code_challenge_method", "S256");
+        assertThat(q.get("state")).hasSize(43);
+        assertThat(q.get("code_challenge")).hasSize(43);
+        assertThat(f.start(session).getStatusCode()).as("a session opens once").isEqualTo(400);
+    }
+
+    @Test
+    void theFullFlowConnectsTheAccountStoresItsTokensAndReportsToTheBuilder() throws Exception {
+        BusTap tap = BusTap.on(f.local.stack(), "{\"source\":[\"app.connections\"],\"detail\":{\"accountId\":[\"" + f.account + "\"]}}");
+
+        APIGatewayV2HTTPResponse page = f.connect(DEMO, "alice");
+
+        assertThat(page.getStatusCode()).isEqualTo(200);
+        JsonNode message = OAuthFixture.message(page);
+        assertThat(message.path("type").asText()).isEqualTo("connections:oauth");
+        assertThat(message.path("status").asText()).isEqualTo("success");
+        assertThat(page.getBody()).contains("postMessage(m,\"https://builder.test\")").doesNotContain("\"*\"");
+        assertThat(page.getHeaders()).containsEntry("referrer-policy", "no-referrer").containsEntry("cache-control", "no-store");
+        assertThat(page.getHeaders().get("content-security-policy")).startsWith("default-src 'none'; script-src 'nonce-");
+
+        Connection c = connection(message.path("connectionId").asText());
+        assertThat(c.status()).isEqualTo(ConnectionStatus.ACTIVE);
+        assertThat(c.label()).isEqualTo("Demo CRM");
+        assertThat(c.authorizedBy()).contains("acme-admin");
+        assertThat(c.externalIdentity()).contains("alice");
+        var vault = new SecretsManagerVault(new AwsClients().secrets(), new AwsClients().kms(), f.config.kmsKeyId(), f.config.secretNamePrefix());
+        var tokens = vault.read(c.secretRef().orElseThrow(), new SecretOwner(c.accountId(), c.workspaceId(), c.id(), c.app()));
+        assertThat(tokens.get("accessToken")).isNotBlank();
+        assertThat(tokens.get("refreshToken")).isNotBlank();
+        assertThat(tokens.get("expiresAt")).isNotBlank();
+        assertThat(tokens.get("tokenType")).isEqualToIgnoringCase("Bearer");
+        assertThat(page.getBody()).doesNotContain(tokens.get("accessToken"));
+        assertThat(tap.drain()).anySatisfy(e -> assertThat(e).contains("\"Connection Created\"").contains(c.id())
+                .doesNotContain(tokens.get("accessToken")));
+    }
+
+    @Test
+    void connectingTheSameAccountTwiceKeepsOneConnection() throws Exception {
+        String first = OAuthFixture.message(f.connect(DEMO, "bob")).path("connectionId").asText();
+
+        String second = OAuthFixture.message(f.connect("{\"app\": \"demo\", \"label\": \"Again\"}", "bob")).path("connectionId").asText();
+
+        assertThat(second).isEqualTo(first);
+        assertThat(connection(first).label()).isEqualTo("Demo CRM");
+    }
+
+    @Test
+    void theUserDenyingConsentReportsAccessDeniedAndLeavesNothing() throws Exception {
+        String session = f.createSession(DEMO).path("sessionId").asText();
+        Map<String, String> q = OAuthFixture.query(URI.create(f.start(session).getHeaders().get("location")));
+        String pending = f.local.stack().clients().dynamo().getItem(b -> b.tableName(f.config.tableName())
+                .key(Map.of("pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("SESSION#" + session),
+                        "sk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("SESSION"))))
+                .item().get("pendingConnectionId").s();
+        assertThat(connection(pending).status()).isEqualTo(ConnectionStatus.PENDING);
+
+        APIGatewayV2HTTPResponse page = f.callback(Map.of("error", "access_denied", "state", q.get("state")));
+
+        assertThat(page.getStatusCode()).isEqualTo(400);
+        assertThat(OAuthFixture.message(page).path("error").asText()).isEqualTo("access_denied");
+        assertThat(store.find(pending)).isEmpty();
+    }
+
+    @Test
+    void aReplayedStateIsRefusedWithoutCallingTheTokenEndpoint() throws Exception {
+        String session = f.createSession(DEMO).path("sessionId").asText();
+        Map<String, String> redirect = f.consent(f.start(session).getHeaders().get("location"), "carol");
+        assertThat(OAuthFixture.message(f.callback(redirect)).path("status").asText()).isEqualTo("success");
+
+        APIGatewayV2HTTPResponse replay = f.callback(redirect);
+
+        // had the replay reached the token endpoint, the used code would fail there as token_exchange_failed
+        assertThat(OAuthFixture.message(replay).path("error").asText()).isEqualTo("invalid_state");
+    }
+
+    @Test
+    void anUnknownOrMissingStateIsRefused() throws Exception {
+        assertThat(OAuthFixture.message(f.callback(Map.of("code", "x", "state", "forged-state"))).path("error").asText())
+                .isEqualTo("invalid_state");
+        assertThat(OAuthFixture.message(f.callback(Map.of("code", "x"))).path("error").asText()).isEqualTo("invalid_state");
+    }
+
+    @Test
+    void aCodeDeliveredWithAnotherSessionsStateFailsBecausePkceBindsTheCodeToItsSession() throws Exception {
+        String victim = f.createSession(DEMO).path("sessionId").asText();
+        String attacker = f.createSession(DEMO).path("sessionId").asText();
+        Map<String, String> victimRedirect = f.consent(f.start(victim).getHeaders().get("location"), "dave");
+        Map<String, String> attackerRedirect = OAuthFixture.query(URI.create(f.start(attacker).getHeaders().get("location")));
+
+        Map<String, String> swapped = new HashMap<>(victimRedirect);
+        swapped.put("state", attackerRedirect.get("state"));
+        APIGatewayV2HTTPResponse page = f.callback(swapped);
+
+        assertThat(OAuthFixture.message(page).path("error").asText()).isEqualTo("token_exchange_failed");
+    }
+
+    @Test
+    void anExpiredSessionCannotStartNorComplete() throws Exception {
+        String unopened = f.createSession(DEMO).path("sessionId").asText();
+        String opened = f.createSession(DEMO).path("sessionId").asText();
+        Map<String, String> redirect = f.consent(f.start(opened).getHeaders().get("location"), "erin");
+
+        f.clock.advance(Duration.ofMinutes(11));
+
+        assertThat(OAuthFixture.message(f.start(unopened)).path("error").asText()).isEqualTo("session_expired");
+        assertThat(OAuthFixture.message(f.callback(redirect)).path("error").asText()).isEqualTo("invalid_state");
+    }
+
+    @Test
+    void anAuthorizationResponseFromAnotherIssuerIsRefused() throws Exception {
+        String session = f.createSession(DEMO).path("sessionId").asText();
+        Map<String, String> redirect = new HashMap<>(f.consent(f.start(session).getHeaders().get("location"), "frank"));
+        redirect.put("iss", "https://evil.example");
+
+        assertThat(OAuthFixture.message(f.callback(redirect)).path("error").asText()).isEqualTo("issuer_mismatch");
+    }
+
+    @Test
+    void aTamperedPkceVerifierIsRefusedByTheProvider() throws Exception {
+        String session = f.createSession(DEMO).path("sessionId").asText();
+        Map<String, String> redirect = f.consent(f.start(session).getHeaders().get("location"), "grace");
+        var dynamo = f.local.stack().clients().dynamo();
+        dynamo.updateItem(b -> b.tableName(f.config.tableName())
+                .key(Map.of("pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("SESSION#" + session),
+                        "sk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("SESSION")))
+                .updateExpression("SET codeVerifier = :v")
+                .expressionAttributeValues(Map.of(":v", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(
+                        app.connections.oauth.Pkce.randomToken()))));
+
+        assertThat(OAuthFixture.message(f.callback(redirect)).path("error").asText()).isEqualTo("token_exchange_failed");
+    }
+
+    @Test
+    void aTokenEndpointFailureIsReportedAndLeavesNoConnection() throws Exception {
+        APIGatewayV2HTTPResponse page = f.connect("{\"app\": \"failing\"}", "heidi");
+
+        assertThat(OAuthFixture.message(page).path("error").asText()).isEqualTo("token_exchange_failed");
+        assertThat(page.getBody()).doesNotContain("client-secret");
+    }
+
+    @Test
+    void reconnectingWithADifferentAccountIsRefusedAndChangesNothing() throws Exception {
+        String id = OAuthFixture.message(f.connect(DEMO, "ivan")).path("connectionId").asText();
+        Connection before = connection(id);
+
+        APIGatewayV2HTTPResponse page = f.connect("{\"app\": \"demo\", \"reconnectConnectionId\": \"" + id + "\"}", "judy");
+
+        assertThat(OAuthFixture.message(page).path("error").asText()).isEqualTo("identity_mismatch");
+        Connection after = connection(id);
+        assertThat(after.version()).isEqualTo(before.version());
+        assertThat(after.externalIdentity()).contains("ivan");
+    }
+
+    @Test
+    void reconnectingTheSameAccountUpdatesTheConnectionInPlace() throws Exception {
+        String id = OAuthFixture.message(f.connect(DEMO, "ken")).path("connectionId").asText();
+
+        APIGatewayV2HTTPResponse page = f.connect("{\"app\": \"demo\", \"reconnectConnectionId\": \"" + id + "\"}", "ken");
+
+        assertThat(OAuthFixture.message(page).path("connectionId").asText()).isEqualTo(id);
+        assertThat(connection(id).status()).isEqualTo(ConnectionStatus.ACTIVE);
+    }
+
+    @Test
+    void aSessionForAnAppWithoutOAuthOrAnotherWorkspaceIsRefused() throws Exception {
+        var event = f.event("create-connect-session");
+        event.setBody("{\"app\": \"stripe\"}");
+        assertThat(f.handler.handleRequest(event, null).getStatusCode()).isEqualTo(400);
+        event = f.event("create-connect-session");
+        event.getRequestContext().getAuthorizer().getJwt().getClaims().put("custom:workspace_roles", "ws-acme:editor");
+        event.setBody(DEMO);
+        assertThat(f.handler.handleRequest(event, null).getStatusCode()).isEqualTo(403);
+        event = f.event("create-connect-session");
+        event.getRequestContext().getAuthorizer().getJwt().getClaims().put("custom:account_id", "acct-other");
+        event.setBody(DEMO);
+        assertThat(f.handler.handleRequest(event, null).getStatusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void theHandlerAnswersExactlyTheRoutesTheTemplateGivesIt() {
+        Template.Function function = f.local.function("OAuthFunction");
+
+        Set<String> keys = function.routes().stream().map(Template.HttpRoute::routeKey).collect(Collectors.toSet());
+        assertThat(f.handler.routes().keys()).containsExactlyInAnyOrderElementsOf(keys);
+        assertThat(function.routes()).filteredOn(r -> r.path().startsWith("/oauth/"))
+                .allSatisfy(r -> assertThat(r.authorizer()).isEqualTo("NONE"));
+        assertThat(Optional.of(function.handlerClass())).contains(OAuthHandler.class.getName());
+    }
+}

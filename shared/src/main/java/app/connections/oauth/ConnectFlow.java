@@ -1,0 +1,291 @@
+package app.connections.oauth;
+
+import app.connections.auth.BuilderUser;
+import app.connections.catalog.App;
+import app.connections.catalog.AppCatalog;
+import app.connections.catalog.OAuth2Spec;
+import app.connections.catalog.UrlTemplate;
+import app.connections.connection.Connection;
+import app.connections.connection.ConnectionAccess;
+import app.connections.connection.ConnectionEvents;
+import app.connections.connection.ConnectionStatus;
+import app.connections.connection.ConnectionStore;
+import app.connections.connection.CredentialKind;
+import app.connections.connection.IdentityKey;
+import app.connections.connection.Labels;
+import app.connections.connection.Scope;
+import app.connections.connection.SecretRef;
+import app.connections.connection.Target;
+import app.connections.events.ConnectionEvent;
+import app.connections.events.EventPublisher;
+import app.connections.platform.BadRequestException;
+import app.connections.platform.ConflictException;
+import app.connections.platform.NotFoundException;
+import app.connections.vault.SecretOwner;
+import app.connections.vault.Vault;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * The OAuth 2.0 connect flow: a connect session, the popup's start (state, PKCE, a PENDING
+ * connection), and the callback (state checked and used up before anything else, issuer checked,
+ * code exchanged, identity read, tokens stored, the same external account deduplicated).
+ */
+public final class ConnectFlow {
+    public static final Duration SESSION_LIFETIME = Duration.ofMinutes(10);
+    private static final Pattern ERROR_CODE = Pattern.compile("^[a-z_]{1,40}$");
+
+    private final ConnectSessionStore sessions;
+    private final ConnectionStore connections;
+    private final ConnectionAccess access;
+    private final AppCatalog catalog;
+    private final OAuthClients clients;
+    private final TokenEndpoint tokenEndpoint;
+    private final IdentityReader identities;
+    private final Vault vault;
+    private final EventPublisher events;
+    private final Clock clock;
+    private final URI redirectUri;
+    private final int recoveryWindowDays;
+
+    public ConnectFlow(ConnectSessionStore sessions, ConnectionStore connections, ConnectionAccess access, AppCatalog catalog,
+                       OAuthClients clients, TokenEndpoint tokenEndpoint, IdentityReader identities, Vault vault,
+                       EventPublisher events, Clock clock, URI redirectUri, int recoveryWindowDays) {
+        this.sessions = sessions;
+        this.connections = connections;
+        this.access = access;
+        this.catalog = catalog;
+        this.clients = clients;
+        this.tokenEndpoint = tokenEndpoint;
+        this.identities = identities;
+        this.vault = vault;
+        this.events = events;
+        this.clock = clock;
+        this.redirectUri = redirectUri;
+        this.recoveryWindowDays = recoveryWindowDays;
+    }
+
+    /** A session for "Connect New Account" (workspace or account admins). */
+    public ConnectSession createSession(BuilderUser caller, Target target, NewConnectSession request) {
+        String accountId = access.requireAdmin(caller, target);
+        App app = catalog.find(request.app()).orElseThrow(() -> new BadRequestException("app", "unknown app"));
+        if (!app.supports(CredentialKind.OAUTH2)) {
+            throw new BadRequestException("app", app.name() + " does not connect with OAuth 2.0");
+        }
+        Optional<String> label = Optional.ofNullable(request.label()).map(Labels::require);
+        Map<String, String> fields = app.validateFields(request.fields(), CredentialKind.OAUTH2);
+        Optional<String> reconnect = Optional.ofNullable(request.reconnectConnectionId());
+        if (reconnect.isPresent()) {
+            Connection existing;
+            try {
+                existing = access.visible(caller, target, reconnect.get());
+            } catch (NotFoundException e) {
+                throw new BadRequestException("reconnectConnectionId", "no such connection here");
+            }
+            if (!existing.app().equals(app.key()) || existing.credentialKind() != CredentialKind.OAUTH2
+                    || existing.status() == ConnectionStatus.REVOKED) {
+                throw new BadRequestException("reconnectConnectionId", "that connection cannot be reconnected with " + app.name());
+            }
+        }
+        Instant now = clock.instant();
+        ConnectSession session = new ConnectSession(Pkce.randomToken(), accountId,
+                target.scope() == Scope.WORKSPACE ? Optional.of(target.ownerId()) : Optional.empty(),
+                target.scope(), app.key(), label, fields, reconnect, caller.userId(), now, now.plus(SESSION_LIFETIME),
+                ConnectSessionStatus.CREATED, Optional.empty(), Optional.empty(), 0);
+        sessions.create(session);
+        return session;
+    }
+
+    /** Where the popup goes first: our start route on the same origin as the callback. */
+    public URI startUrl(ConnectSession session) {
+        return redirectUri.resolve("/oauth/start?session=" + session.id());
+    }
+
+    /**
+     * The popup's first navigation: uses the session up, records a PENDING connection, and returns
+     * the provider's authorization URL with state and PKCE.
+     */
+    public URI start(String sessionId) {
+        Instant now = clock.instant();
+        ConnectSession session = Optional.ofNullable(sessionId).filter(id -> id.length() <= 64).flatMap(sessions::find)
+                .orElseThrow(() -> new OAuthFlowException("invalid_session", "unknown connect session", null));
+        if (session.expiredAt(now)) {
+            throw new OAuthFlowException("session_expired", "the connect session expired; start again", null);
+        }
+        if (session.status() != ConnectSessionStatus.CREATED) {
+            throw new OAuthFlowException("session_used", "the connect session was already used; start again", null);
+        }
+        App app = catalog.find(session.app()).orElseThrow(() -> new OAuthFlowException("app_not_configured", "unknown app", null));
+        OAuthClient client = clients.find(app.key())
+                .orElseThrow(() -> new OAuthFlowException("app_not_configured", app.name() + " is not set up for OAuth here", null));
+        String verifier = Pkce.randomToken();
+        String state = Pkce.randomToken();
+        String pendingId = UUID.randomUUID().toString();
+        Connection pending = new Connection(pendingId, session.accountId(), session.workspaceId(), session.scope(), app.key(),
+                session.label().orElse(app.name()), CredentialKind.OAUTH2, ConnectionStatus.PENDING, session.fields(),
+                Optional.empty(), Optional.empty(), Optional.empty(), session.userId(), Optional.empty(), now, now, 0);
+        connections.create(pending);
+        if (!sessions.update(session.started(verifier, pendingId))) {
+            connections.deletePending(pendingId);
+            throw new OAuthFlowException("session_used", "the connect session was already used; start again", null);
+        }
+        sessions.putState(state, session.id(), session.expiresAt());
+        return authorizationUrl(app, client, state, verifier, session.fields());
+    }
+
+    URI authorizationUrl(App app, OAuthClient client, String state, String verifier, Map<String, String> fields) {
+        OAuth2Spec spec = app.oauth2();
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("response_type", "code");
+        params.put("client_id", client.clientId());
+        params.put("redirect_uri", redirectUri.toString());
+        if (!spec.scopes().isEmpty()) {
+            params.put(spec.scopeParam(), String.join(spec.scopeSeparator(), spec.scopes()));
+        }
+        params.put("state", state);
+        if (spec.pkce()) {
+            params.put("code_challenge", Pkce.challenge(verifier));
+            params.put("code_challenge_method", "S256");
+        }
+        params.putAll(spec.extraAuthorizationParams());
+        URI base = UrlTemplate.expand(spec.authorizationUrl(), fields);
+        String query = params.entrySet().stream()
+                .map(e -> enc(e.getKey()) + "=" + enc(e.getValue())).collect(Collectors.joining("&"));
+        return URI.create(base + (base.getRawQuery() == null ? "?" : "&") + query);
+    }
+
+    /** The provider's redirect back. Never calls the token endpoint unless the state is one we issued, unused and unexpired. */
+    public CallbackResult callback(Map<String, String> params) {
+        Instant now = clock.instant();
+        String state = params.get("state");
+        Optional<ConnectSession> found = state == null || state.isBlank() || state.length() > 128 ? Optional.empty()
+                : sessions.consumeState(state, now).flatMap(sessions::find);
+        if (found.isEmpty() || found.get().status() != ConnectSessionStatus.STARTED) {
+            return new CallbackResult.Failed("invalid_state");
+        }
+        ConnectSession session = found.get();
+        try {
+            String connectionId = complete(session, params, now);
+            boolean created = connectionId.equals(session.pendingConnectionId().orElse(null));
+            sessions.update(session.ended(ConnectSessionStatus.COMPLETED));
+            return new CallbackResult.Connected(connectionId, created);
+        } catch (OAuthFlowException e) {
+            session.pendingConnectionId().ifPresent(connections::deletePending);
+            sessions.update(session.ended(ConnectSessionStatus.FAILED));
+            return new CallbackResult.Failed(e.code());
+        }
+    }
+
+    private String complete(ConnectSession session, Map<String, String> params, Instant now) {
+        String error = params.get("error");
+        if (error != null) {
+            throw new OAuthFlowException(ERROR_CODE.matcher(error).matches() ? error : "provider_error", "the provider refused", null);
+        }
+        if (session.expiredAt(now)) {
+            throw new OAuthFlowException("session_expired", "the connect session expired", null);
+        }
+        App app = catalog.find(session.app()).orElseThrow(() -> new OAuthFlowException("app_not_configured", "unknown app", null));
+        String expectedIssuer = app.oauth2().issuer();
+        String iss = params.get("iss");
+        if (iss != null && expectedIssuer != null && !iss.equals(expectedIssuer)) {
+            throw new OAuthFlowException("issuer_mismatch", "the authorization response came from another issuer", null);
+        }
+        String code = params.get("code");
+        if (code == null || code.isBlank()) {
+            throw new OAuthFlowException("invalid_request", "the provider sent no authorization code", null);
+        }
+        OAuthClient client = clients.find(app.key())
+                .orElseThrow(() -> new OAuthFlowException("app_not_configured", app.name() + " is not set up for OAuth here", null));
+        TokenEndpoint.Exchange exchange = tokenEndpoint.exchangeCode(app, client, code, redirectUri.toString(),
+                app.oauth2().pkce() ? session.codeVerifier() : Optional.empty(), session.fields(), now);
+        String identity = identities.read(app, exchange, session.fields());
+        return connect(session, app, exchange.tokens(), identity, now);
+    }
+
+    /** Stores the tokens on the right connection: the reconnected one, the one already holding this account, or the new one. */
+    private String connect(ConnectSession session, App app, OAuthTokens tokens, String identity, Instant now) {
+        IdentityKey key = IdentityKey.of(session.accountId(), session.scope(), session.scopeOwner(), app.key(), identity);
+        Optional<String> holder = connections.holderOf(key);
+        if (session.reconnectConnectionId().isPresent()) {
+            String target = session.reconnectConnectionId().get();
+            Connection existing = connections.find(target).orElseThrow(() ->
+                    new OAuthFlowException("identity_mismatch", "the connection to reconnect is gone", null));
+            boolean sameAccount = holder.map(target::equals).orElse(true)
+                    && existing.externalIdentity().map(identity::equals).orElse(true);
+            if (!sameAccount) {
+                throw new OAuthFlowException("identity_mismatch", "a different account was authorized than the one to reconnect", null);
+            }
+            if (existing.status() == ConnectionStatus.REVOKED) {
+                throw new OAuthFlowException("connection_revoked", "the connection was revoked meanwhile", null);
+            }
+            return reauthorize(target, session, tokens, identity, key, holder.isEmpty(), now);
+        }
+        if (holder.isPresent()) {
+            return reauthorize(holder.get(), session, tokens, identity, key, false, now);
+        }
+        String pendingId = session.pendingConnectionId().orElseThrow();
+        Connection pending = connections.find(pendingId).filter(c -> c.status() == ConnectionStatus.PENDING)
+                .orElseThrow(() -> new OAuthFlowException("session_expired", "the pending connection is gone", null));
+        SecretRef secret = vault.create(owner(pending), tokens.credential());
+        return switch (connections.updateClaiming(pending.authorized(identity, session.userId(), secret, now), key)) {
+            case ConnectionStore.IdentityClaim.Claimed claimed -> {
+                events.publish(ConnectionEvents.of(ConnectionEvent.CREATED, claimed.connection(), "authorized", now));
+                yield claimed.connection().id();
+            }
+            case ConnectionStore.IdentityClaim.HeldBy held -> {
+                vault.scheduleDeletion(secret, recoveryWindowDays);
+                yield reauthorize(held.connectionId(), session, tokens, identity, key, false, now);
+            }
+        };
+    }
+
+    /** New tokens on an existing connection (a new secret version), ACTIVE again, authorized by this person. */
+    private String reauthorize(String connectionId, ConnectSession session, OAuthTokens tokens, String identity,
+                               IdentityKey key, boolean claim, Instant now) {
+        session.pendingConnectionId().filter(id -> !id.equals(connectionId)).ifPresent(connections::deletePending);
+        for (int attempt = 0; ; attempt++) {
+            Connection existing = connections.find(connectionId).orElseThrow(() ->
+                    new OAuthFlowException("identity_mismatch", "the connection holding this account is gone", null));
+            SecretRef ref = existing.secretRef().orElseGet(() -> vault.create(owner(existing), tokens.credential()));
+            if (existing.secretRef().isPresent()) {
+                vault.putVersion(ref, owner(existing), tokens.credential());
+            }
+            Connection updated = existing.authorized(identity, session.userId(), ref, now);
+            try {
+                Connection stored = claim
+                        ? switch (connections.updateClaiming(updated, key)) {
+                            case ConnectionStore.IdentityClaim.Claimed c -> c.connection();
+                            case ConnectionStore.IdentityClaim.HeldBy h -> throw new OAuthFlowException("identity_mismatch",
+                                    "another connection holds this account", null);
+                        }
+                        : connections.update(updated);
+                if (existing.status() == ConnectionStatus.ERROR) {
+                    events.publish(ConnectionEvents.of(ConnectionEvent.REAUTHORIZED, stored, "reconnected", now));
+                }
+                return stored.id();
+            } catch (ConflictException e) {
+                if (attempt >= 2) {
+                    throw new OAuthFlowException("concurrent_update", "the connection kept changing; try again", e);
+                }
+            }
+        }
+    }
+
+    private static SecretOwner owner(Connection c) {
+        return new SecretOwner(c.accountId(), c.workspaceId(), c.id(), c.app());
+    }
+
+    private static String enc(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

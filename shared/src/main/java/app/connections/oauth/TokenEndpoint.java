@@ -1,0 +1,124 @@
+package app.connections.oauth;
+
+import app.connections.catalog.App;
+import app.connections.catalog.OAuth2Spec;
+import app.connections.catalog.UrlTemplate;
+import app.connections.platform.Json;
+import app.connections.provider.ProviderHttp;
+import app.connections.provider.ProviderRequest;
+import app.connections.provider.ProviderResponse;
+import app.connections.provider.ProviderUnavailableException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * A provider's token endpoint, as its catalog entry describes it: client authentication (basic or
+ * post), extra token parameters, JSON or form-encoded answers, a body {@code ok} flag, and a
+ * default lifetime when {@code expires_in} is missing.
+ */
+public final class TokenEndpoint {
+    private final ProviderHttp http;
+
+    public TokenEndpoint(ProviderHttp http) {
+        this.http = http;
+    }
+
+    /** The authorization-code grant (RFC 6749 §4.1.3, with the PKCE verifier when the app uses PKCE). */
+    public Exchange exchangeCode(App app, OAuthClient client, String code, String redirectUri, Optional<String> verifier,
+                                 Map<String, String> fields, Instant now) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("grant_type", "authorization_code");
+        form.put("code", code);
+        form.put("redirect_uri", redirectUri);
+        verifier.ifPresent(v -> form.put("code_verifier", v));
+        return call(app, client, form, fields, now);
+    }
+
+    /** The outcome: the tokens and the raw answer (identity may be read from it), never logged. */
+    public record Exchange(OAuthTokens tokens, JsonNode body) {
+        @Override
+        public String toString() {
+            return "Exchange[" + tokens + "]";
+        }
+    }
+
+    Exchange call(App app, OAuthClient client, Map<String, String> form, Map<String, String> fields, Instant now) {
+        OAuth2Spec spec = app.oauth2();
+        Map<String, String> body = new LinkedHashMap<>(form);
+        body.putAll(spec.extraTokenParams());
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Accept", "application/json");
+        headers.put("Content-Type", "application/x-www-form-urlencoded");
+        if ("client_secret_post".equals(spec.clientAuth())) {
+            body.put("client_id", client.clientId());
+            body.put("client_secret", client.clientSecret());
+        } else {
+            headers.put("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                    (urlEncode(client.clientId()) + ":" + urlEncode(client.clientSecret())).getBytes(StandardCharsets.UTF_8)));
+        }
+        ProviderResponse response;
+        try {
+            response = http.send(new ProviderRequest("POST", UrlTemplate.expand(spec.tokenUrl(), fields), headers,
+                    body.entrySet().stream().map(e -> urlEncode(e.getKey()) + "=" + urlEncode(e.getValue()))
+                            .collect(Collectors.joining("&"))));
+        } catch (ProviderUnavailableException e) {
+            throw new OAuthFlowException("token_exchange_failed", app.name() + " token endpoint could not be reached", e);
+        }
+        JsonNode json = parse(response);
+        if (response.status() != 200 || (spec.tokenResponse().okPointer() != null
+                && !json.at(spec.tokenResponse().okPointer()).asBoolean(false))) {
+            String error = json.path("error").asText("");
+            throw new OAuthFlowException("token_exchange_failed", app.name() + " token endpoint refused the request (HTTP "
+                    + response.status() + (error.isEmpty() ? "" : ", " + error) + ")", null);
+        }
+        String accessToken = json.at(spec.tokenResponse().accessTokenPointer()).asText("");
+        if (accessToken.isEmpty()) {
+            throw new OAuthFlowException("token_exchange_failed", app.name() + " token endpoint granted no access token", null);
+        }
+        Optional<Instant> expiresAt = json.hasNonNull("expires_in") && json.get("expires_in").asLong(0) > 0
+                ? Optional.of(now.plusSeconds(json.get("expires_in").asLong()))
+                : Optional.ofNullable(spec.defaultExpiresInSeconds()).map(now::plusSeconds);
+        return new Exchange(new OAuthTokens(accessToken, text(json, "refresh_token"), expiresAt, text(json, "scope"),
+                text(json, "token_type").orElse("Bearer")), json);
+    }
+
+    private static Optional<String> text(JsonNode json, String name) {
+        JsonNode value = json.get(name);
+        return value == null || value.isNull() || value.asText().isEmpty() ? Optional.empty() : Optional.of(value.asText());
+    }
+
+    /** JSON, or a form-encoded answer (some providers ignore Accept) as a JSON object of strings. */
+    private static JsonNode parse(ProviderResponse response) {
+        String body = response.body().strip();
+        if (body.startsWith("{")) {
+            try {
+                return Json.MAPPER.readTree(body);
+            } catch (IOException e) {
+                return Json.MAPPER.createObjectNode();
+            }
+        }
+        ObjectNode node = Json.MAPPER.createObjectNode();
+        for (String pair : body.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                node.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return node;
+    }
+
+    static String urlEncode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}
