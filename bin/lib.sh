@@ -32,4 +32,21 @@ ensure_venv() {
   fi
 }
 
+# The browser tests: Debian's chromium and npm's playwright-core (never a downloaded browser).
+ensure_browser() {
+  if [ ! -x /usr/bin/chromium ]; then
+    echo "==> Installing Debian chromium for the browser tests" >&2
+    local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+  fi
+  local stamp="$ROOT/browser-tests/node_modules/.lock.sha256" want
+  want=$(sha256sum "$ROOT/browser-tests/package-lock.json" | cut -d' ' -f1)
+  if [ ! -d "$ROOT/browser-tests/node_modules/playwright-core" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    echo "==> Installing playwright-core (npm ci in browser-tests)" >&2
+    (cd "$ROOT/browser-tests" && npm ci --no-audit --no-fund --silent)
+    echo "$want" > "$stamp"
+  fi
+}
+
 mvnw() { "$ROOT/mvnw" -B --no-transfer-progress "$@"; }

@@ -51,12 +51,23 @@ public final class DevServer implements AutoCloseable {
     private final List<Route> routes = new ArrayList<>();
     private final Map<String, LocalFunction> functionsByName = new LinkedHashMap<>();
     private final String baseUrl;
+    /** Local pages: the demo builder page (and later the portal page). */
+    private static final Map<String, String> STATIC_PAGES = Map.of("/", "/pages/builder.html");
+    /** Dev-only: a fresh ID token for a seeded user (bin/local); null in tests. */
+    private volatile java.util.function.Function<String, String> devTokens;
 
     private record Route(Template.HttpRoute route, Pattern pattern, List<String> params, LocalFunction function,
                          JwtAuthorizer authorizer) {
     }
 
     private DevServer(LocalAws local, int port, Map<String, String> localEnvironment) throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
+        baseUrl = "http://127.0.0.1:" + server.getAddress().getPort();
+        Map<String, String> stackEnvironment = new LinkedHashMap<>();
+        // the builder page and the OAuth callback are served here, so both point at this server
+        stackEnvironment.put("BUILDER_ORIGIN", baseUrl);
+        stackEnvironment.put("OAUTH_REDIRECT_URI", baseUrl + "/oauth/callback");
+        stackEnvironment.putAll(localEnvironment);
         Template template = local.template();
         StackDescription stack = local.stack();
         Template.HttpApiAuth auth = template.httpApiAuth();
@@ -72,7 +83,7 @@ public final class DevServer implements AutoCloseable {
         for (Template.Function definition : template.functions()) {
             String name = stack.resources().get(definition.logicalId()).ref();
             Map<String, String> env = new LinkedHashMap<>(stack.environmentOf(template, definition));
-            env.putAll(localEnvironment);
+            env.putAll(stackEnvironment);
             LocalFunction function = new LocalFunction(definition, name, env);
             functionsByName.put(name, function);
             functionsByName.put(definition.logicalId(), function);
@@ -83,11 +94,9 @@ public final class DevServer implements AutoCloseable {
                         a == null ? null : authorizers.get(a.name())));
             }
         }
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/", this::handle);
         server.start();
-        baseUrl = "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
     /** Starts the dev server on {@code port} (0 for any free one) over a running local stack. */
@@ -103,6 +112,11 @@ public final class DevServer implements AutoCloseable {
         Map<String, String> env = new LinkedHashMap<>(localEnvironment);
         env.put("OUTBOUND_ALLOW_LOOPBACK", "true");
         return new DevServer(local, port, env);
+    }
+
+    /** Serves {@code GET /_dev/token?email=…} for the demo page (local stack only). */
+    public void serveDevTokens(java.util.function.Function<String, String> tokens) {
+        this.devTokens = tokens;
     }
 
     public String baseUrl() {
@@ -128,13 +142,18 @@ public final class DevServer implements AutoCloseable {
         seed.apply(local);
         ProviderStandIn provider = new ProviderStandIn();
         seed.standInKeys().forEach(provider::accept);
+        DemoProvider demo = new DemoProvider(local, local.environmentOf(template.functions().get(0).logicalId()).get("SECRET_NAME_PREFIX"));
         String catalog = System.getenv("CATALOG_FILE");
         if (catalog == null || catalog.isBlank()) {
             Path file = root.resolve(".local/dev-catalog.json");
-            java.nio.file.Files.writeString(file, provider.catalog());
+            var apps = JSON.createArrayNode();
+            JSON.readTree(provider.catalog()).path("apps").forEach(apps::add);
+            apps.add(JSON.readTree(demo.catalogApp()));
+            java.nio.file.Files.writeString(file, JSON.writeValueAsString(Map.of("apps", apps)));
             catalog = file.toString();
         }
         try (DevServer server = start(local, port, Map.of("CATALOG_FILE", catalog))) {
+            server.serveDevTokens(email -> seed.token(local.stack(), email));
             StackDescription running = stack.withApiBaseUrl(server.baseUrl());
             running.write(described);
             System.out.println(banner(running, seed, described));
@@ -156,10 +175,13 @@ public final class DevServer implements AutoCloseable {
 
                 Seeded users: %s
                 Freshdesk and OpenAI key checks go to a local stand-in that accepts: %s
+
+                Try the OAuth popup: open %s/ and click "Connect New Account" (app "demo",
+                a local OAuth server: sign in with any user name).
                 Stop with Ctrl-C.
                 """.formatted(stack.apiBaseUrl(), stack.endpoint(), stack.region(), described,
                 seed.accountAdminEmail(), stack.apiBaseUrl(), seed.demoAccountId(), String.join(", ", seed.emails()),
-                String.join(", ", seed.standInKeys().keySet()));
+                String.join(", ", seed.standInKeys().keySet()), stack.apiBaseUrl());
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -169,6 +191,17 @@ public final class DevServer implements AutoCloseable {
             Matcher invoke = INVOKE.matcher(path);
             if (invoke.matches() && method.equals("POST")) {
                 invokeFunction(exchange, URLDecoder.decode(invoke.group(1), StandardCharsets.UTF_8));
+                return;
+            }
+            if (method.equals("GET") && STATIC_PAGES.containsKey(path)) {
+                servePage(exchange, STATIC_PAGES.get(path));
+                return;
+            }
+            if (method.equals("GET") && path.equals("/_dev/token") && devTokens != null) {
+                String email = Optional.ofNullable(exchange.getRequestURI().getQuery()).map(q -> q.replaceFirst("^email=", ""))
+                        .map(q -> URLDecoder.decode(q, StandardCharsets.UTF_8)).orElse("");
+                send(exchange, 200, Map.of("content-type", "application/json", "cache-control", "no-store"),
+                        JSON.writeValueAsBytes(Map.of("token", devTokens.apply(email))));
                 return;
             }
             for (Route route : routes) {
@@ -301,6 +334,12 @@ public final class DevServer implements AutoCloseable {
             send(exchange, 200, Map.of("content-type", "application/json", "x-amz-function-error", "Unhandled"),
                     JSON.writeValueAsBytes(Map.of("errorMessage", String.valueOf(e.getMessage()),
                             "errorType", e.getClass().getName())));
+        }
+    }
+
+    private void servePage(HttpExchange exchange, String resource) throws IOException {
+        try (InputStream in = DevServer.class.getResourceAsStream(resource)) {
+            send(exchange, 200, Map.of("content-type", "text/html; charset=utf-8", "cache-control", "no-store"), in.readAllBytes());
         }
     }
 

@@ -47,6 +47,12 @@ record Seed(String password, List<Account> accounts, List<User> users, Map<Strin
         }
     }
 
+    /** A fresh ID token for a seeded user. */
+    String token(app.connections.local.aws.StackDescription stack, String email) {
+        User user = user(email);
+        return new CognitoUsers(stack).idToken(user.pool(), user.email(), password);
+    }
+
     User user(String email) {
         return users.stream().filter(u -> u.email().equalsIgnoreCase(email)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no seeded user " + email + "; seeded: " + emails()));

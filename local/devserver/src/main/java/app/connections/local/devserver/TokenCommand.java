@@ -1,6 +1,5 @@
 package app.connections.local.devserver;
 
-import app.connections.local.aws.CognitoUsers;
 import app.connections.local.aws.LocalAws;
 import app.connections.local.aws.StackDescription;
 
@@ -21,7 +20,6 @@ public final class TokenCommand {
             System.exit(1);
         }
         StackDescription stack = StackDescription.read(file);
-        Seed.User user = seed.user(args[0]);
-        System.out.println(new CognitoUsers(stack).idToken(user.pool(), user.email(), seed.password()));
+        System.out.println(seed.token(stack, args[0]));
     }
 }

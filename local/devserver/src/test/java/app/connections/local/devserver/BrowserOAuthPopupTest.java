@@ -1,0 +1,65 @@
+package app.connections.local.devserver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import app.connections.local.aws.CognitoUsers;
+import app.connections.local.aws.LocalAws;
+import app.connections.local.aws.LocalAwsExtension;
+import app.connections.workspace.Workspace;
+import app.connections.workspace.aws.DynamoWorkspaceRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The demo builder page driven in a real headless Chromium (browser-tests/oauth-popup.test.mjs):
+ * "Connect New Account", consent in the popup on a real OAuth server, the popup's message, the
+ * picker. Needs Debian chromium and browser-tests/node_modules, which bin/setup installs.
+ */
+@ExtendWith(LocalAwsExtension.class)
+class BrowserOAuthPopupTest {
+
+    @Test
+    void aPersonConnectsTheDemoAppThroughThePopupAndSeesItInThePicker(LocalAws local) throws Exception {
+        Path root = local.root();
+        assertThat(Path.of("/usr/bin/chromium")).as("Debian chromium (bin/setup installs it)").exists();
+        assertThat(root.resolve("browser-tests/node_modules/playwright-core")).as("playwright-core (bin/setup)").exists();
+        String prefix = local.environmentOf("OAuthFunction").get("SECRET_NAME_PREFIX");
+        String account = "acct-" + UUID.randomUUID().toString().substring(0, 8);
+        new DynamoWorkspaceRegistry(local.clients().dynamo(), local.stack().table())
+                .put(new Workspace("ws-acme", account, "Acme Corp"));
+        String email = "admin-" + account + "@test.example";
+        CognitoUsers users = new CognitoUsers(local.stack());
+        users.ensure("BuilderUserPool", email, Map.of("custom:account_id", account, "custom:account_role", "member",
+                "custom:workspace_roles", "ws-acme:admin"), "Test-only-Passw0rd!");
+        String token = users.idToken("BuilderUserPool", email, "Test-only-Passw0rd!");
+
+        try (DemoProvider demo = new DemoProvider(local, prefix)) {
+            Path catalog = Files.createTempFile("catalog", ".json");
+            Files.writeString(catalog, "{\"apps\": [" + demo.catalogApp() + "]}");
+            try (DevServer server = DevServer.start(local, 0, Map.of("CATALOG_FILE", catalog.toString()))) {
+                ProcessBuilder node = new ProcessBuilder("node", "--test", "oauth-popup.test.mjs")
+                        .directory(root.resolve("browser-tests").toFile())
+                        .redirectErrorStream(true);
+                node.environment().putAll(Map.of("BASE_URL", server.baseUrl(), "TOKEN", token,
+                        "SUBJECT", "person-" + account,
+                        "SCREENSHOT", root.resolve("local/devserver/target/builder-after-connect.png").toString()));
+                Process process = node.start();
+                boolean finished = process.waitFor(3, TimeUnit.MINUTES);
+                String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (!finished) {
+                    process.destroyForcibly();
+                }
+                System.out.println(output);
+                assertThat(finished).as("browser test finished").isTrue();
+                assertThat(process.exitValue()).as(output).isZero();
+                assertThat(output).contains("# pass 1").contains("# fail 0");
+            }
+        }
+    }
+}
