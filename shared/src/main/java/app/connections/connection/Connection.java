@@ -13,6 +13,9 @@ import java.util.Optional;
  * @param fields the app's extra fields (subdomain, shop, tenant…): configuration, not secret
  * @param externalIdentity the app's identity of the connected account (dedupe key), once known
  * @param secretFingerprint keyed fingerprint of the current secret, to tell a real change from a retry
+ * @param tokenSchedule an OAuth connection's access-token timetable
+ * @param statusReason why the status is what it is (e.g. {@code invalid_grant} for ERROR)
+ * @param statusSince when the status last changed
  * @param authorizedBy the person who gave consent (OAuth), once known
  * @param version optimistic-lock counter; 0 before the first save
  */
@@ -29,6 +32,9 @@ public record Connection(
         Optional<SecretRef> secretRef,
         Optional<String> externalIdentity,
         Optional<String> secretFingerprint,
+        Optional<TokenSchedule> tokenSchedule,
+        Optional<String> statusReason,
+        Instant statusSince,
         String createdBy,
         Optional<String> authorizedBy,
         Instant createdAt,
@@ -57,6 +63,9 @@ public record Connection(
         Objects.requireNonNull(secretRef, "secretRef");
         Objects.requireNonNull(externalIdentity, "externalIdentity");
         Objects.requireNonNull(secretFingerprint, "secretFingerprint");
+        Objects.requireNonNull(tokenSchedule, "tokenSchedule");
+        Objects.requireNonNull(statusReason, "statusReason");
+        Objects.requireNonNull(statusSince, "statusSince");
         requireId(createdBy, "createdBy");
         Objects.requireNonNull(authorizedBy, "authorizedBy");
         Objects.requireNonNull(createdAt, "createdAt");
@@ -71,31 +80,111 @@ public record Connection(
         return workspaceId.orElse(accountId);
     }
 
+    /** A new connection, in {@code status} since {@code now}. */
+    public static Connection create(String id, String accountId, Optional<String> workspaceId, Scope scope, String app,
+                                    String label, CredentialKind kind, ConnectionStatus status, Map<String, String> fields,
+                                    String createdBy, Instant now) {
+        return new Connection(id, accountId, workspaceId, scope, app, label, kind, status, fields, Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), now, createdBy, Optional.empty(),
+                now, now, 0);
+    }
+
     public Connection withLabel(String newLabel, Instant now) {
-        return new Connection(id, accountId, workspaceId, scope, app, newLabel, credentialKind, status, fields, secretRef,
-                externalIdentity, secretFingerprint, createdBy, authorizedBy, createdAt, now, version);
+        return copy().label(newLabel).updatedAt(now).build();
+    }
+
+    /** The status changes (the reason and "since" with it); unchanged status keeps its "since". */
+    public Connection withStatus(ConnectionStatus newStatus, Optional<String> reason, Instant now) {
+        Copy c = copy().status(newStatus).statusReason(reason).updatedAt(now);
+        if (newStatus != status) {
+            c.statusSince(now);
+        }
+        return c.build();
     }
 
     public Connection withStatus(ConnectionStatus newStatus, Instant now) {
-        return new Connection(id, accountId, workspaceId, scope, app, label, credentialKind, newStatus, fields, secretRef,
-                externalIdentity, secretFingerprint, createdBy, authorizedBy, createdAt, now, version);
+        return withStatus(newStatus, Optional.empty(), now);
     }
 
-    /** The connection's credential replaced: new fields, secret fingerprint and (when moved) reference. */
+    /** The connection's credential replaced: new fields, secret fingerprint and reference. */
     public Connection withCredential(Map<String, String> newFields, SecretRef ref, String fingerprint, Instant now) {
-        return new Connection(id, accountId, workspaceId, scope, app, label, credentialKind, status, newFields,
-                Optional.of(ref), externalIdentity, Optional.of(fingerprint), createdBy, authorizedBy, createdAt, now, version);
+        return copy().fields(newFields).secretRef(Optional.of(ref)).secretFingerprint(Optional.of(fingerprint))
+                .updatedAt(now).build();
     }
 
-    /** The connect flow finished for this external account, authorized by this person. */
-    public Connection authorized(String identity, String person, SecretRef ref, Instant now) {
-        return new Connection(id, accountId, workspaceId, scope, app, label, credentialKind, ConnectionStatus.ACTIVE, fields,
-                Optional.of(ref), Optional.of(identity), secretFingerprint, createdBy, Optional.of(person), createdAt, now, version);
+    public Connection withExternalIdentity(String identity) {
+        return copy().externalIdentity(Optional.of(identity)).build();
+    }
+
+    public Connection withTokenSchedule(TokenSchedule schedule, Instant now) {
+        return copy().tokenSchedule(Optional.of(schedule)).updatedAt(now).build();
+    }
+
+    /** The connect flow finished for this external account, authorized by this person: ACTIVE with fresh tokens. */
+    public Connection authorized(String identity, String person, SecretRef ref, TokenSchedule schedule, Instant now) {
+        return withStatus(ConnectionStatus.ACTIVE, Optional.empty(), now).copy().secretRef(Optional.of(ref))
+                .externalIdentity(Optional.of(identity)).authorizedBy(Optional.of(person))
+                .tokenSchedule(Optional.of(schedule)).build();
     }
 
     public Connection withVersion(long newVersion) {
-        return new Connection(id, accountId, workspaceId, scope, app, label, credentialKind, status, fields, secretRef,
-                externalIdentity, secretFingerprint, createdBy, authorizedBy, createdAt, updatedAt, newVersion);
+        return copy().version(newVersion).build();
+    }
+
+    private Copy copy() {
+        return new Copy(this);
+    }
+
+    /** A changed copy, so each {@code with…} names only what it changes. */
+    private static final class Copy {
+        private String label;
+        private ConnectionStatus status;
+        private Map<String, String> fields;
+        private Optional<SecretRef> secretRef;
+        private Optional<String> externalIdentity;
+        private Optional<String> secretFingerprint;
+        private Optional<TokenSchedule> tokenSchedule;
+        private Optional<String> statusReason;
+        private Instant statusSince;
+        private Optional<String> authorizedBy;
+        private Instant updatedAt;
+        private long version;
+        private final Connection from;
+
+        Copy(Connection c) {
+            from = c;
+            label = c.label;
+            status = c.status;
+            fields = c.fields;
+            secretRef = c.secretRef;
+            externalIdentity = c.externalIdentity;
+            secretFingerprint = c.secretFingerprint;
+            tokenSchedule = c.tokenSchedule;
+            statusReason = c.statusReason;
+            statusSince = c.statusSince;
+            authorizedBy = c.authorizedBy;
+            updatedAt = c.updatedAt;
+            version = c.version;
+        }
+
+        Copy label(String v) { label = v; return this; }
+        Copy status(ConnectionStatus v) { status = v; return this; }
+        Copy fields(Map<String, String> v) { fields = v; return this; }
+        Copy secretRef(Optional<SecretRef> v) { secretRef = v; return this; }
+        Copy externalIdentity(Optional<String> v) { externalIdentity = v; return this; }
+        Copy secretFingerprint(Optional<String> v) { secretFingerprint = v; return this; }
+        Copy tokenSchedule(Optional<TokenSchedule> v) { tokenSchedule = v; return this; }
+        Copy statusReason(Optional<String> v) { statusReason = v; return this; }
+        Copy statusSince(Instant v) { statusSince = v; return this; }
+        Copy authorizedBy(Optional<String> v) { authorizedBy = v; return this; }
+        Copy updatedAt(Instant v) { updatedAt = v; return this; }
+        Copy version(long v) { version = v; return this; }
+
+        Connection build() {
+            return new Connection(from.id, from.accountId, from.workspaceId, from.scope, from.app, label,
+                    from.credentialKind, status, fields, secretRef, externalIdentity, secretFingerprint, tokenSchedule,
+                    statusReason, statusSince, from.createdBy, authorizedBy, from.createdAt, updatedAt, version);
+        }
     }
 
     static void requireId(String value, String name) {

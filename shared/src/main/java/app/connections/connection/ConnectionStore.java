@@ -49,6 +49,15 @@ public interface ConnectionStore {
     Page<Connection> picker(String accountId, String workspaceId, Optional<String> app, Set<CredentialKind> kinds,
                             int limit, Optional<String> pageToken);
 
+    /** How many shards the {@code due} index is spread over. */
+    int dueShards();
+
+    /** Ids of ACTIVE, refreshable OAuth connections of a shard whose token expires (or retry falls) by {@code until}. */
+    Page<String> due(int shard, java.time.Instant until, int limit, Optional<String> pageToken);
+
+    /** Connections in ERROR of a workspace (the banner), oldest first. */
+    java.util.List<Connection> needingAttention(String accountId, String workspaceId);
+
     /** The outcome of {@link #createClaiming}. */
     sealed interface IdentityClaim {
         record Claimed(Connection connection) implements IdentityClaim {

@@ -7,6 +7,7 @@ import app.connections.events.ConnectionEvent;
 import app.connections.events.EventPublisher;
 import app.connections.platform.BadRequestException;
 import app.connections.platform.ConflictException;
+import app.connections.resolve.Reauthorizations;
 import app.connections.vault.Credential;
 import app.connections.vault.SecretOwner;
 import app.connections.vault.Vault;
@@ -39,11 +40,13 @@ public final class Connections {
     private final ApiKeyCheck keyCheck;
     private final Fingerprinter fingerprinter;
     private final EventPublisher events;
+    private final Reauthorizations reauthorizations;
     private final Clock clock;
     private final int recoveryWindowDays;
 
     public Connections(ConnectionStore store, WorkspaceAccess access, AppCatalog catalog, Vault vault, ApiKeyCheck keyCheck,
-                       Fingerprinter fingerprinter, EventPublisher events, Clock clock, int recoveryWindowDays) {
+                       Fingerprinter fingerprinter, EventPublisher events, Reauthorizations reauthorizations, Clock clock,
+                       int recoveryWindowDays) {
         this.store = store;
         this.access = new ConnectionAccess(access, store);
         this.catalog = catalog;
@@ -51,6 +54,7 @@ public final class Connections {
         this.keyCheck = keyCheck;
         this.fingerprinter = fingerprinter;
         this.events = events;
+        this.reauthorizations = reauthorizations;
         this.clock = clock;
         this.recoveryWindowDays = recoveryWindowDays;
     }
@@ -88,9 +92,9 @@ public final class Connections {
         String id = UUID.randomUUID().toString();
         SecretOwner owner = new SecretOwner(accountId, workspaceId, id, app.key());
         var secret = vault.create(owner, credential);
-        Connection fresh = new Connection(id, accountId, workspaceId, target.scope(), app.key(), label, kind,
-                ConnectionStatus.ACTIVE, fields, Optional.of(secret), Optional.of(identity), Optional.of(fingerprint),
-                caller.userId(), Optional.empty(), now, now, 0);
+        Connection fresh = Connection.create(id, accountId, workspaceId, target.scope(), app.key(), label, kind,
+                ConnectionStatus.ACTIVE, fields, caller.userId(), now)
+                .withCredential(fields, secret, fingerprint, now).withExternalIdentity(identity);
         return switch (store.createClaiming(fresh, identityKey)) {
             case ConnectionStore.IdentityClaim.Claimed claimed -> {
                 events.publish(ConnectionEvents.of(ConnectionEvent.CREATED, claimed.connection(), null, now));
@@ -185,7 +189,7 @@ public final class Connections {
                 Connection updated = store.update(existing.withCredential(fields, ref, fingerprint, now)
                         .withStatus(ConnectionStatus.ACTIVE, now));
                 if (existing.status() == ConnectionStatus.ERROR) {
-                    events.publish(ConnectionEvents.of(ConnectionEvent.REAUTHORIZED, updated, "reconnected", now));
+                    reauthorizations.announce(updated, now);
                 }
                 return updated;
             } catch (ConflictException e) {

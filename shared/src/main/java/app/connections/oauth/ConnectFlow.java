@@ -16,11 +16,13 @@ import app.connections.connection.Labels;
 import app.connections.connection.Scope;
 import app.connections.connection.SecretRef;
 import app.connections.connection.Target;
+import app.connections.connection.TokenSchedule;
 import app.connections.events.ConnectionEvent;
 import app.connections.events.EventPublisher;
 import app.connections.platform.BadRequestException;
 import app.connections.platform.ConflictException;
 import app.connections.platform.NotFoundException;
+import app.connections.resolve.Reauthorizations;
 import app.connections.vault.SecretOwner;
 import app.connections.vault.Vault;
 import java.net.URI;
@@ -54,13 +56,15 @@ public final class ConnectFlow {
     private final IdentityReader identities;
     private final Vault vault;
     private final EventPublisher events;
+    private final Reauthorizations reauthorizations;
     private final Clock clock;
     private final URI redirectUri;
     private final int recoveryWindowDays;
 
     public ConnectFlow(ConnectSessionStore sessions, ConnectionStore connections, ConnectionAccess access, AppCatalog catalog,
                        OAuthClients clients, TokenEndpoint tokenEndpoint, IdentityReader identities, Vault vault,
-                       EventPublisher events, Clock clock, URI redirectUri, int recoveryWindowDays) {
+                       EventPublisher events, Reauthorizations reauthorizations, Clock clock, URI redirectUri,
+                       int recoveryWindowDays) {
         this.sessions = sessions;
         this.connections = connections;
         this.access = access;
@@ -70,6 +74,7 @@ public final class ConnectFlow {
         this.identities = identities;
         this.vault = vault;
         this.events = events;
+        this.reauthorizations = reauthorizations;
         this.clock = clock;
         this.redirectUri = redirectUri;
         this.recoveryWindowDays = recoveryWindowDays;
@@ -131,9 +136,9 @@ public final class ConnectFlow {
         String verifier = Pkce.randomToken();
         String state = Pkce.randomToken();
         String pendingId = UUID.randomUUID().toString();
-        Connection pending = new Connection(pendingId, session.accountId(), session.workspaceId(), session.scope(), app.key(),
-                session.label().orElse(app.name()), CredentialKind.OAUTH2, ConnectionStatus.PENDING, session.fields(),
-                Optional.empty(), Optional.empty(), Optional.empty(), session.userId(), Optional.empty(), now, now, 0);
+        Connection pending = Connection.create(pendingId, session.accountId(), session.workspaceId(), session.scope(),
+                app.key(), session.label().orElse(app.name()), CredentialKind.OAUTH2, ConnectionStatus.PENDING,
+                session.fields(), session.userId(), now);
         connections.create(pending);
         if (!sessions.update(session.started(verifier, pendingId))) {
             connections.deletePending(pendingId);
@@ -237,7 +242,7 @@ public final class ConnectFlow {
         Connection pending = connections.find(pendingId).filter(c -> c.status() == ConnectionStatus.PENDING)
                 .orElseThrow(() -> new OAuthFlowException("session_expired", "the pending connection is gone", null));
         SecretRef secret = vault.create(owner(pending), tokens.credential());
-        return switch (connections.updateClaiming(pending.authorized(identity, session.userId(), secret, now), key)) {
+        return switch (connections.updateClaiming(pending.authorized(identity, session.userId(), secret, schedule(tokens, now), now), key)) {
             case ConnectionStore.IdentityClaim.Claimed claimed -> {
                 events.publish(ConnectionEvents.of(ConnectionEvent.CREATED, claimed.connection(), "authorized", now));
                 yield claimed.connection().id();
@@ -260,7 +265,7 @@ public final class ConnectFlow {
             if (existing.secretRef().isPresent()) {
                 vault.putVersion(ref, owner(existing), tokens.credential());
             }
-            Connection updated = existing.authorized(identity, session.userId(), ref, now);
+            Connection updated = existing.authorized(identity, session.userId(), ref, schedule(tokens, now), now);
             try {
                 Connection stored = claim
                         ? switch (connections.updateClaiming(updated, key)) {
@@ -270,7 +275,7 @@ public final class ConnectFlow {
                         }
                         : connections.update(updated);
                 if (existing.status() == ConnectionStatus.ERROR) {
-                    events.publish(ConnectionEvents.of(ConnectionEvent.REAUTHORIZED, stored, "reconnected", now));
+                    reauthorizations.announce(stored, now);
                 }
                 return stored.id();
             } catch (ConflictException e) {
@@ -279,6 +284,11 @@ public final class ConnectFlow {
                 }
             }
         }
+    }
+
+    /** Tokens without an expiry are treated as long-lived (a year) and never refreshed early. */
+    static TokenSchedule schedule(OAuthTokens tokens, Instant now) {
+        return TokenSchedule.granted(tokens.expiresAt().orElse(now.plus(Duration.ofDays(365))), tokens.refreshToken().isPresent());
     }
 
     private static SecretOwner owner(Connection c) {

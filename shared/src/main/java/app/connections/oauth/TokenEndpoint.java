@@ -41,7 +41,24 @@ public final class TokenEndpoint {
         form.put("code", code);
         form.put("redirect_uri", redirectUri);
         verifier.ifPresent(v -> form.put("code_verifier", v));
-        return call(app, client, form, fields, now);
+        try {
+            return call(app, client, form, fields, now);
+        } catch (TokenRequestFailed e) {
+            throw new OAuthFlowException("token_exchange_failed", e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The refresh-token grant (RFC 6749 §6). A new refresh token in the answer replaces the old
+     * one; an absent one keeps it. Failures are classified ({@link TokenRequestFailed.Kind}).
+     */
+    public OAuthTokens refresh(App app, OAuthClient client, String refreshToken, Map<String, String> fields, Instant now) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("grant_type", "refresh_token");
+        form.put("refresh_token", refreshToken);
+        OAuthTokens granted = call(app, client, form, fields, now).tokens();
+        return new OAuthTokens(granted.accessToken(), Optional.of(granted.refreshToken().orElse(refreshToken)),
+                granted.expiresAt(), granted.scope(), granted.tokenType());
     }
 
     /** The outcome: the tokens and the raw answer (identity may be read from it), never logged. */
@@ -72,24 +89,52 @@ public final class TokenEndpoint {
                     body.entrySet().stream().map(e -> urlEncode(e.getKey()) + "=" + urlEncode(e.getValue()))
                             .collect(Collectors.joining("&"))));
         } catch (ProviderUnavailableException e) {
-            throw new OAuthFlowException("token_exchange_failed", app.name() + " token endpoint could not be reached", e);
+            throw new TokenRequestFailed(TokenRequestFailed.Kind.TRANSIENT, app.name() + " token endpoint could not be reached",
+                    Optional.empty(), e);
         }
         JsonNode json = parse(response);
         if (response.status() != 200 || (spec.tokenResponse().okPointer() != null
                 && !json.at(spec.tokenResponse().okPointer()).asBoolean(false))) {
-            String error = json.path("error").asText("");
-            throw new OAuthFlowException("token_exchange_failed", app.name() + " token endpoint refused the request (HTTP "
-                    + response.status() + (error.isEmpty() ? "" : ", " + error) + ")", null);
+            throw classify(app, response, json);
         }
         String accessToken = json.at(spec.tokenResponse().accessTokenPointer()).asText("");
         if (accessToken.isEmpty()) {
-            throw new OAuthFlowException("token_exchange_failed", app.name() + " token endpoint granted no access token", null);
+            throw new TokenRequestFailed(TokenRequestFailed.Kind.TRANSIENT, app.name() + " token endpoint granted no access token",
+                    Optional.empty(), null);
         }
         Optional<Instant> expiresAt = json.hasNonNull("expires_in") && json.get("expires_in").asLong(0) > 0
                 ? Optional.of(now.plusSeconds(json.get("expires_in").asLong()))
                 : Optional.ofNullable(spec.defaultExpiresInSeconds()).map(now::plusSeconds);
         return new Exchange(new OAuthTokens(accessToken, text(json, "refresh_token"), expiresAt, text(json, "scope"),
                 text(json, "token_type").orElse("Bearer")), json);
+    }
+
+    /** RFC 6749 §5.2 error codes (and the HTTP status) to what the failure means. */
+    private static TokenRequestFailed classify(App app, ProviderResponse response, JsonNode json) {
+        String error = json.path("error").asText("");
+        int status = response.status();
+        String message = app.name() + " token endpoint refused (HTTP " + status + (error.isEmpty() ? "" : ", " + error) + ")";
+        TokenRequestFailed.Kind kind;
+        if (status == 429 || status >= 500) {
+            kind = TokenRequestFailed.Kind.TRANSIENT;
+        } else if (error.equals("invalid_grant")) {
+            kind = TokenRequestFailed.Kind.INVALID_GRANT;
+        } else if (error.equals("invalid_client") || error.equals("unauthorized_client") || status == 401) {
+            kind = TokenRequestFailed.Kind.INVALID_CLIENT;
+        } else {
+            kind = TokenRequestFailed.Kind.REJECTED;
+        }
+        Optional<java.time.Duration> retryAfter = response.header("retry-after").flatMap(TokenEndpoint::seconds);
+        return new TokenRequestFailed(kind, message, retryAfter, null);
+    }
+
+    private static Optional<java.time.Duration> seconds(String value) {
+        try {
+            long s = Long.parseLong(value.strip());
+            return s >= 0 ? Optional.of(java.time.Duration.ofSeconds(Math.min(s, 86_400))) : Optional.empty();
+        } catch (NumberFormatException e) {
+            return Optional.empty(); // an HTTP-date: ignored, the backoff applies
+        }
     }
 
     private static Optional<String> text(JsonNode json, String name) {

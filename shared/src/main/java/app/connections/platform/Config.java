@@ -18,12 +18,16 @@ import java.util.Optional;
  * @param fingerprintKeyId KMS HMAC key for keyed fingerprints of keys ({@code FINGERPRINT_KEY_ID})
  * @param secretRecoveryDays recovery window of deleted secrets, 7 to 30 ({@code SECRET_RECOVERY_DAYS}, default 30)
  * @param oauthRedirectUri our registered OAuth redirect URI, {@code https://<api>/oauth/callback} ({@code OAUTH_REDIRECT_URI})
+ * @param refreshLead refresh tokens expiring within this window ({@code REFRESH_LEAD_MINUTES}, default 15)
+ * @param refreshWriteBudget secret writes per second all refreshes may spend ({@code REFRESH_WRITE_BUDGET_PER_SECOND}, default 40)
+ * @param refreshParallelism concurrent refreshes in one run ({@code REFRESH_PARALLELISM}, default 32)
  * @param outboundAllowLoopback lets provider calls reach loopback over http; only the local stack
  *     sets it ({@code OUTBOUND_ALLOW_LOOPBACK=true})
  */
 public record Config(String tableName, String eventBusName, String kmsKeyId, String secretNamePrefix,
                      String builderOrigin, Optional<Path> catalogFile, String fingerprintKeyId,
-                     int secretRecoveryDays, java.net.URI oauthRedirectUri, boolean outboundAllowLoopback) {
+                     int secretRecoveryDays, java.net.URI oauthRedirectUri, java.time.Duration refreshLead,
+                     double refreshWriteBudget, int refreshParallelism, boolean outboundAllowLoopback) {
 
     public Config {
         Objects.requireNonNull(tableName, "tableName");
@@ -57,6 +61,9 @@ public record Config(String tableName, String eventBusName, String kmsKeyId, Str
                 required(env, "FINGERPRINT_KEY_ID"),
                 Integer.parseInt(env.getOrDefault("SECRET_RECOVERY_DAYS", "30")),
                 java.net.URI.create(required(env, "OAUTH_REDIRECT_URI")),
+                java.time.Duration.ofMinutes(Long.parseLong(env.getOrDefault("REFRESH_LEAD_MINUTES", "15"))),
+                Double.parseDouble(env.getOrDefault("REFRESH_WRITE_BUDGET_PER_SECOND", "40")),
+                Integer.parseInt(env.getOrDefault("REFRESH_PARALLELISM", "32")),
                 Boolean.parseBoolean(env.getOrDefault("OUTBOUND_ALLOW_LOOPBACK", "false")));
     }
 

@@ -12,9 +12,8 @@ class ConnectionTest {
     static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
 
     static Connection workspaceConnection(String label) {
-        return new Connection("conn-1", "acct-1", Optional.of("ws-1"), Scope.WORKSPACE, "freshdesk", label,
-                CredentialKind.API_KEY, ConnectionStatus.ACTIVE, java.util.Map.of(), Optional.empty(), Optional.empty(), Optional.empty(), "user-1",
-                Optional.empty(), NOW, NOW, 0);
+        return Connection.create("conn-1", "acct-1", Optional.of("ws-1"), Scope.WORKSPACE, "freshdesk", label,
+                CredentialKind.API_KEY, ConnectionStatus.ACTIVE, java.util.Map.of(), "user-1", NOW);
     }
 
     @Test
@@ -24,9 +23,9 @@ class ConnectionTest {
 
     @Test
     void anAccountConnectionBelongsToNoWorkspace() {
-        assertThatThrownBy(() -> new Connection("c", "acct-1", Optional.of("ws-1"), Scope.ACCOUNT, "openai", "Key",
-                CredentialKind.API_KEY, ConnectionStatus.ACTIVE, java.util.Map.of(), Optional.empty(), Optional.empty(), Optional.empty(), "u",
-                Optional.empty(), NOW, NOW, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Connection.create("c", "acct-1", Optional.of("ws-1"), Scope.ACCOUNT, "openai", "Key",
+                CredentialKind.API_KEY, ConnectionStatus.ACTIVE, java.util.Map.of(), "u", NOW))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

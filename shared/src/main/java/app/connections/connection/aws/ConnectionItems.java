@@ -12,9 +12,11 @@ import app.connections.connection.CredentialKind;
 import app.connections.connection.Labels;
 import app.connections.connection.Scope;
 import app.connections.connection.SecretRef;
+import app.connections.connection.TokenSchedule;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -56,18 +58,41 @@ final class ConnectionItems {
         c.secretRef().ifPresent(ref -> item.put("secretRef", s(ref.id())));
         c.externalIdentity().ifPresent(identity -> item.put("externalIdentity", s(identity)));
         c.secretFingerprint().ifPresent(fp -> item.put("secretFingerprint", s(fp)));
+        c.tokenSchedule().ifPresent(t -> {
+            item.put("tokenExpiresAt", s(t.expiresAt().toString()));
+            item.put("refreshable", AttributeValue.fromBool(t.refreshable()));
+            t.refreshedAt().ifPresent(at -> item.put("refreshedAt", s(at.toString())));
+            item.put("refreshFailures", n(t.failedAttempts()));
+            t.retryAt().ifPresent(at -> item.put("retryAt", s(at.toString())));
+        });
+        c.statusReason().ifPresent(r -> item.put("statusReason", s(r)));
+        item.put("statusSince", s(c.statusSince().toString()));
         item.put("createdBy", s(c.createdBy()));
         c.authorizedBy().ifPresent(by -> item.put("authorizedBy", s(by)));
         item.put("createdAt", s(c.createdAt().toString()));
         item.put("updatedAt", s(c.updatedAt().toString()));
         item.put("version", n(c.version()));
-        if (c.status() == app.connections.connection.ConnectionStatus.PENDING) {
+        if (c.status() == ConnectionStatus.PENDING) {
             // clean-up only (a day after the flow could have ended); nothing depends on TTL running
             item.put("ttl", n(c.createdAt().getEpochSecond() + 86_400));
         }
         if (c.status().offeredByPicker()) {
             item.put("pickerPk", s(pickerPartition(c)));
             item.put("pickerSk", s(c.app() + "#" + Labels.sortKey(c.label()) + "#" + c.id()));
+        }
+        if (c.status() == ConnectionStatus.ACTIVE && c.tokenSchedule().map(TokenSchedule::refreshable).orElse(false)) {
+            TokenSchedule t = c.tokenSchedule().orElseThrow();
+            item.put("duePk", s(duePartition(c.id())));
+            item.put("dueSk", s(sortable(t.retryAt().orElse(t.expiresAt())) + "#" + c.id()));
+        }
+        if (c.status() == ConnectionStatus.ERROR) {
+            item.put("attentionPk", s(pickerPartition(c)));
+            item.put("attentionSk", s(sortable(c.statusSince()) + "#" + c.id()));
+        }
+        if (c.credentialKind() == CredentialKind.OAUTH2 && c.authorizedBy().isPresent() && c.workspaceId().isPresent()
+                && c.status() != ConnectionStatus.PENDING) {
+            item.put("authorizerPk", s(pickerPartition(c) + "#USER#" + c.authorizedBy().get()));
+            item.put("authorizerSk", s(sortable(c.createdAt()) + "#" + c.id()));
         }
         return item;
     }
@@ -76,8 +101,28 @@ final class ConnectionItems {
         return c.workspaceId().map(ws -> workspacePartition(c.accountId(), ws)).orElse("ACCT#" + c.accountId());
     }
 
+    /** The refresher's shards: fixed, since every due item is written under one of them. */
+    static final int DUE_SHARDS = 16;
+
+    static String duePartition(String connectionId) {
+        return "DUE#" + Math.floorMod(connectionId.hashCode(), DUE_SHARDS);
+    }
+
+    /** A time as a fixed-width string that sorts like the time (ISO-8601 strings do not: fractions vary). */
+    static String sortable(Instant time) {
+        return String.format("%015d", time.toEpochMilli());
+    }
+
     static String workspacePartition(String accountId, String workspaceId) {
         return "WS#" + accountId + "#" + workspaceId;
+    }
+
+    private static Optional<TokenSchedule> tokenSchedule(Map<String, AttributeValue> item) {
+        return optStr(item, "tokenExpiresAt").map(expires -> new TokenSchedule(Instant.parse(expires),
+                Boolean.TRUE.equals(item.get("refreshable").bool()),
+                optStr(item, "refreshedAt").map(Instant::parse),
+                item.containsKey("refreshFailures") ? (int) num(item, "refreshFailures") : 0,
+                optStr(item, "retryAt").map(Instant::parse)));
     }
 
     private static Map<String, String> fields(Map<String, AttributeValue> item) {
@@ -104,6 +149,9 @@ final class ConnectionItems {
                 optStr(item, "secretRef").map(SecretRef::new),
                 optStr(item, "externalIdentity"),
                 optStr(item, "secretFingerprint"),
+                tokenSchedule(item),
+                optStr(item, "statusReason"),
+                optStr(item, "statusSince").map(Instant::parse).orElse(Instant.parse(str(item, "updatedAt"))),
                 str(item, "createdBy"),
                 optStr(item, "authorizedBy"),
                 Instant.parse(str(item, "createdAt")),

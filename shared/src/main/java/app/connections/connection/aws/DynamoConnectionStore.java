@@ -199,14 +199,21 @@ public final class DynamoConnectionStore implements ConnectionStore {
 
     /** A page token is only ever accepted for the partition and prefix it was issued for. */
     private static Map<String, AttributeValue> decodePageToken(String token, String partition, String prefix) {
+        Map<String, AttributeValue> key = decodeKey(token, "pickerPk", partition);
+        if (key.get("pickerSk") == null || !key.get("pickerSk").s().startsWith(prefix)) {
+            throw new BadRequestException("nextToken", "nextToken is not a token this list issued");
+        }
+        return key;
+    }
+
+    private static Map<String, AttributeValue> decodeKey(String token, String partitionAttribute, String partition) {
         Map<String, String> plain;
         try {
             plain = Json.MAPPER.readValue(Base64.getUrlDecoder().decode(token), new TypeReference<Map<String, String>>() { });
         } catch (IllegalArgumentException | java.io.IOException e) {
             throw new BadRequestException("nextToken", "nextToken is not a token this list issued");
         }
-        if (plain == null || plain.size() != 4 || !partition.equals(plain.get("pickerPk"))
-                || plain.get("pickerSk") == null || !plain.get("pickerSk").startsWith(prefix)
+        if (plain == null || plain.size() != 4 || !partition.equals(plain.get(partitionAttribute))
                 || plain.get("pk") == null || plain.get("sk") == null) {
             throw new BadRequestException("nextToken", "nextToken is not a token this list issued");
         }
@@ -224,6 +231,42 @@ public final class DynamoConnectionStore implements ConnectionStore {
         item.put("type", s("identity"));
         item.put("connectionId", s(connectionId));
         return item;
+    }
+
+    @Override
+    public int dueShards() {
+        return ConnectionItems.DUE_SHARDS;
+    }
+
+    @Override
+    public Page<String> due(int shard, java.time.Instant until, int limit, Optional<String> pageToken) {
+        String partition = "DUE#" + shard;
+        QueryRequest.Builder query = QueryRequest.builder().tableName(table).indexName("due").limit(limit)
+                .keyConditionExpression("duePk = :pk AND dueSk <= :until")
+                .expressionAttributeValues(Map.of(":pk", s(partition), ":until", s(ConnectionItems.sortable(until) + "#~")));
+        pageToken.ifPresent(t -> query.exclusiveStartKey(decodeKey(t, "duePk", partition)));
+        QueryResponse page = dynamo.query(query.build());
+        List<String> ids = page.items().stream().map(item -> item.get("pk").s().substring("CONNECTION#".length())).toList();
+        return new Page<>(ids, page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+                ? Optional.of(encodePageToken(page.lastEvaluatedKey())) : Optional.empty());
+    }
+
+    @Override
+    public List<Connection> needingAttention(String accountId, String workspaceId) {
+        List<Connection> out = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            QueryRequest.Builder query = QueryRequest.builder().tableName(table).indexName("attention")
+                    .keyConditionExpression("attentionPk = :pk")
+                    .expressionAttributeValues(Map.of(":pk", s(ConnectionItems.workspacePartition(accountId, workspaceId))));
+            if (start != null) {
+                query.exclusiveStartKey(start);
+            }
+            QueryResponse page = dynamo.query(query.build());
+            page.items().forEach(item -> out.add(ConnectionItems.fromItem(item)));
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return out;
     }
 
     @Override

@@ -15,6 +15,7 @@ import app.connections.connection.Page;
 import app.connections.connection.Scope;
 import app.connections.connection.Target;
 import app.connections.platform.BadRequestException;
+import app.connections.resolve.Alerts;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -30,7 +31,7 @@ public final class ConnectionRoutes {
     private ConnectionRoutes() {
     }
 
-    public static Routes of(Connections connections, AppCatalog catalog) {
+    public static Routes of(Connections connections, AppCatalog catalog, Alerts alerts) {
         Map<String, Function<HttpRequest, HttpResponse>> routes = new LinkedHashMap<>();
         routes.put("GET /apps", request -> {
             Principals.builderUser(request.claims());
@@ -41,6 +42,8 @@ public final class ConnectionRoutes {
         routes.put("POST /accounts/{accountId}/connections",
                 request -> create(connections, request, Target.account(request.path("accountId"))));
         routes.put("GET /workspaces/{workspaceId}/connections", request -> picker(connections, request));
+        routes.put("GET /workspaces/{workspaceId}/alerts", request -> HttpResponse.json(200,
+                alerts.of(caller(request), request.path("workspaceId"))));
         for (String base : new String[] {"/workspaces/{workspaceId}", "/accounts/{accountId}"}) {
             routes.put("GET " + base + "/connections/{connectionId}", request -> ok(
                     connections.get(caller(request), target(request), request.path("connectionId"))));

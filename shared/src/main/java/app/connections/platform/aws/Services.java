@@ -4,6 +4,17 @@ import app.connections.catalog.AppCatalog;
 import app.connections.connection.ApiKeyCheck;
 import app.connections.connection.ConnectionAccess;
 import app.connections.oauth.ConnectFlow;
+import app.connections.refresh.RefreshPolicy;
+import app.connections.refresh.RefreshRun;
+import app.connections.refresh.TokenRefresher;
+import app.connections.refresh.WriteBudget;
+import app.connections.refresh.aws.DynamoDedupedAppAlarms;
+import app.connections.refresh.aws.DynamoLeaseStore;
+import app.connections.resolve.Alerts;
+import app.connections.resolve.Reauthorizations;
+import app.connections.resolve.Resolver;
+import app.connections.resolve.aws.DynamoAuditLog;
+import app.connections.resolve.aws.DynamoParkedRuns;
 import app.connections.oauth.IdentityReader;
 import app.connections.oauth.TokenEndpoint;
 import app.connections.oauth.aws.DynamoConnectSessionStore;
@@ -28,6 +39,7 @@ public final class Services {
     private final Config config;
     private final AwsClients aws;
     private final Clock clock;
+    private TokenRefresher refresher;
 
     public Services(Config config, AwsClients aws, Clock clock) {
         this.config = config;
@@ -63,10 +75,48 @@ public final class Services {
                 new TokenEndpoint(http),
                 new IdentityReader(http),
                 vault(),
-                new EventBridgePublisher(aws.events(), config.eventBusName()),
+                events(),
+                reauthorizations(),
                 clock,
                 config.oauthRedirectUri(),
                 config.secretRecoveryDays());
+    }
+
+    /** One token refresher per execution environment: its write budget is shared by every refresh here. */
+    public synchronized TokenRefresher tokenRefresher(AppCatalog catalog) {
+        if (refresher == null) {
+            var http = new JdkProviderHttp(config.outboundAllowLoopback());
+            refresher = new TokenRefresher(store(), new DynamoLeaseStore(aws.dynamo(), config.tableName()), vault(), catalog,
+                    new SecretsManagerOAuthClients(aws.secrets(), config.secretNamePrefix()), new TokenEndpoint(http), events(),
+                    new DynamoDedupedAppAlarms(aws.dynamo(), config.tableName(), events()),
+                    new WriteBudget(config.refreshWriteBudget()), RefreshPolicy.defaults(config.refreshLead()), clock);
+        }
+        return refresher;
+    }
+
+    public RefreshRun refreshRun(AppCatalog catalog) {
+        return new RefreshRun(store(), tokenRefresher(catalog), clock, config.refreshParallelism());
+    }
+
+    public Resolver resolver(AppCatalog catalog) {
+        return new Resolver(store(), vault(), tokenRefresher(catalog), new DynamoParkedRuns(aws.dynamo(), config.tableName()),
+                new DynamoAuditLog(aws.dynamo(), config.tableName()), clock);
+    }
+
+    public Alerts alerts() {
+        return new Alerts(store(), new WorkspaceAccess(new DynamoWorkspaceRegistry(aws.dynamo(), config.tableName())));
+    }
+
+    private DynamoConnectionStore store() {
+        return new DynamoConnectionStore(aws.dynamo(), config.tableName());
+    }
+
+    private EventBridgePublisher events() {
+        return new EventBridgePublisher(aws.events(), config.eventBusName());
+    }
+
+    private Reauthorizations reauthorizations() {
+        return new Reauthorizations(new DynamoParkedRuns(aws.dynamo(), config.tableName()), events());
     }
 
     private SecretsManagerVault vault() {
@@ -81,7 +131,8 @@ public final class Services {
                 vault(),
                 new ApiKeyCheck(new JdkProviderHttp(config.outboundAllowLoopback())),
                 new KmsFingerprinter(aws.kms(), config.fingerprintKeyId()),
-                new EventBridgePublisher(aws.events(), config.eventBusName()),
+                events(),
+                reauthorizations(),
                 clock,
                 config.secretRecoveryDays());
     }

@@ -31,9 +31,8 @@ class DynamoConnectionStoreTest {
     }
 
     static Connection newConnection(ConnectionStatus status) {
-        return new Connection(UUID.randomUUID().toString(), "acct-1", Optional.of("ws-1"), Scope.WORKSPACE, "freshdesk",
-                "Acme Freshdesk", CredentialKind.API_KEY, status, java.util.Map.of(), Optional.empty(), Optional.empty(), Optional.empty(), "user-1",
-                Optional.empty(), NOW, NOW, 0);
+        return Connection.create(UUID.randomUUID().toString(), "acct-1", Optional.of("ws-1"), Scope.WORKSPACE, "freshdesk",
+                "Acme Freshdesk", CredentialKind.API_KEY, status, java.util.Map.of(), "user-1", NOW);
     }
 
     @Test

@@ -46,9 +46,9 @@ class PickerCostTest {
         DynamoConnectionStore setup = new DynamoConnectionStore(TestStack.clients().dynamo(), table);
         Instant now = Instant.now();
         for (int i = 0; i < 7; i++) {
-            setup.create(new Connection(UUID.randomUUID().toString(), account, Optional.of("ws-1"), Scope.WORKSPACE,
+            setup.create(Connection.create(UUID.randomUUID().toString(), account, Optional.of("ws-1"), Scope.WORKSPACE,
                     i % 2 == 0 ? "hubspot" : "slack", "Label " + i, CredentialKind.API_KEY, ConnectionStatus.ACTIVE, Map.of(),
-                    Optional.empty(), Optional.empty(), Optional.empty(), "u", Optional.empty(), now, now, 0));
+                    "u", now));
         }
         CallCounter counter = new CallCounter();
         DynamoDbClient counted = DynamoDbClient.builder()

@@ -6,12 +6,13 @@ import app.connections.catalog.AppCatalog;
 import app.connections.connection.Connections;
 import app.connections.connection.http.ConnectionRoutes;
 import app.connections.platform.aws.Services;
+import app.connections.resolve.Alerts;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 
-/** The builder's connections: the catalog, API-key connect, the picker, read, rename, revoke. */
+/** The builder's connections: the catalog, API-key connect, the picker, read, rename, revoke, the banner. */
 public final class ConnectionsHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
     private final Routes routes;
 
@@ -24,11 +25,11 @@ public final class ConnectionsHandler implements RequestHandler<APIGatewayV2HTTP
     }
 
     private ConnectionsHandler(Services services, AppCatalog catalog) {
-        this(services.connections(catalog), catalog);
+        this(services.connections(catalog), catalog, services.alerts());
     }
 
-    ConnectionsHandler(Connections connections, AppCatalog catalog) {
-        this.routes = ConnectionRoutes.of(connections, catalog);
+    ConnectionsHandler(Connections connections, AppCatalog catalog, Alerts alerts) {
+        this.routes = ConnectionRoutes.of(connections, catalog, alerts);
     }
 
     @Override

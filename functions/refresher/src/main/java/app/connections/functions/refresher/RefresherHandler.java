@@ -1,0 +1,50 @@
+package app.connections.functions.refresher;
+
+import app.connections.platform.aws.Services;
+import app.connections.refresh.RefreshRun;
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import java.time.Duration;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.lambda.powertools.logging.PowertoolsLogging;
+
+/**
+ * The scheduled refresher (EventBridge schedule, every 5 minutes): refreshes every due OAuth
+ * connection, stopping {@value #SAFETY_SECONDS} s before the function's time runs out.
+ */
+public final class RefresherHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+    static final long SAFETY_SECONDS = 20;
+    private static final Logger LOG = LoggerFactory.getLogger(RefresherHandler.class);
+    private final RefreshRun run;
+
+    public RefresherHandler() {
+        this(Services.fromEnvironment());
+    }
+
+    private RefresherHandler(Services services) {
+        this(services.refreshRun(services.catalog()));
+    }
+
+    RefresherHandler(RefreshRun run) {
+        this.run = run;
+    }
+
+    @Override
+    public Map<String, Object> handleRequest(Map<String, Object> scheduledEvent, Context context) {
+        return PowertoolsLogging.withLogging(context, () -> {
+            try {
+                RefreshRun.Summary s = run.run(() -> Duration.ofMillis(context.getRemainingTimeInMillis()),
+                        Duration.ofSeconds(SAFETY_SECONDS));
+                LOG.info("refresh run considered={} refreshed={} failed={} busy={} notDue={} stoppedEarly={}",
+                        s.considered(), s.refreshed(), s.failed(), s.busy(), s.notDue(), s.stoppedEarly());
+                return Map.of("considered", s.considered(), "refreshed", s.refreshed(), "failed", s.failed(),
+                        "busy", s.busy(), "notDue", s.notDue(), "stoppedEarly", s.stoppedEarly());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("refresh run interrupted", e);
+            }
+        });
+    }
+}

@@ -1,0 +1,230 @@
+package app.connections.functions.resolver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import app.connections.connection.Connection;
+import app.connections.connection.ConnectionStatus;
+import app.connections.connection.Target;
+import app.connections.local.aws.BusTap;
+import app.connections.local.aws.LocalAws;
+import app.connections.local.aws.LocalAwsExtension;
+import app.connections.oauth.CallbackResult;
+import app.connections.oauth.ConnectFlow;
+import app.connections.oauth.NewConnectSession;
+import app.connections.platform.Json;
+import app.connections.resolve.Alerts;
+import app.connections.testing.OAuthWorld;
+import app.connections.testing.TestContext;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+@ExtendWith(LocalAwsExtension.class)
+class ResolverTest {
+    private OAuthWorld world;
+    private ResolverHandler handler;
+
+    @BeforeEach
+    void setUp(LocalAws local) throws Exception {
+        world = new OAuthWorld(local, "ResolverFunction", Map.of());
+        handler = new ResolverHandler(world.services.resolver(world.services.catalog()));
+    }
+
+    @AfterEach
+    void tearDown() {
+        world.close();
+    }
+
+    private Map<String, Object> resolve(Connection c, String runId) throws Exception {
+        Map<String, Object> input = new HashMap<>(Json.MAPPER.readValue(
+                Files.readString(world.local.root().resolve("events/resolver/resolve.json")), Map.class));
+        input.put("connectionId", c.id());
+        input.put("accountId", world.account);
+        input.put("workspaceId", world.workspace);
+        input.put("runId", runId);
+        return handler.handleRequest(input, TestContext.of("ResolverFunction"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> credential(Map<String, Object> result) {
+        assertThat(result.get("status")).as(result.toString()).isEqualTo("ok");
+        return (Map<String, Object>) result.get("credential");
+    }
+
+    @Test
+    void anApiKeyConnectionResolvesToItsKeyAndFields() throws Exception {
+        Connection c = world.apiKeyConnection("fd-runtime-key", Map.of("subdomain", "acme"));
+
+        Map<String, Object> credential = credential(resolve(c, "run-1"));
+
+        assertThat(credential).containsEntry("apiKey", "fd-runtime-key").containsEntry("fields", Map.of("subdomain", "acme"));
+    }
+
+    @Test
+    void aHealthyOAuthConnectionResolvesToItsAccessTokenWithoutARefresh() throws Exception {
+        Connection c = world.oauthConnection("acct-healthy", Duration.ofHours(1));
+
+        Map<String, Object> credential = credential(resolve(c, "run-1"));
+
+        assertThat(credential.get("accessToken")).isEqualTo(world.tokens(c).get("accessToken"));
+        assertThat(credential).containsEntry("tokenType", "Bearer").containsKey("expiresAt");
+        assertThat(world.provider.tokenCalls()).isZero();
+    }
+
+    @Test
+    void aTokenInsideTheLeadWindowIsRefreshedBeforeItIsHandedOut() throws Exception {
+        Connection c = world.oauthConnection("acct-expiring", Duration.ofMinutes(3));
+        String old = world.tokens(c).get("accessToken");
+
+        Map<String, Object> credential = credential(resolve(c, "run-1"));
+
+        assertThat(credential.get("accessToken")).isNotEqualTo(old).isEqualTo(world.tokens(c).get("accessToken"));
+        assertThat(world.provider.refreshCalls()).isEqualTo(1);
+    }
+
+    @Test
+    void fiftyConcurrentResolvesOfOneExpiringConnectionMakeExactlyOneTokenCall() throws Exception {
+        Connection c = world.oauthConnection("acct-busy", Duration.ofMinutes(1));
+        world.provider.latency(Duration.ofMillis(300));
+        List<Callable<Map<String, Object>>> resolves = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            String run = "run-" + i;
+            resolves.add(() -> resolve(c, run));
+        }
+
+        List<Object> tokens = new ArrayList<>();
+        try (var pool = Executors.newFixedThreadPool(50)) {
+            for (Future<Map<String, Object>> f : pool.invokeAll(resolves)) {
+                tokens.add(credential(f.get()).get("accessToken"));
+            }
+        }
+
+        assertThat(world.provider.tokenCalls()).isEqualTo(1);
+        assertThat(tokens).hasSize(50).containsOnly(world.tokens(c).get("accessToken"));
+    }
+
+    @Test
+    void aBrokenConnectionParksTheRunAndTheReconnectResumesItExactlyOnce() throws Exception {
+        Connection c = world.oauthConnection("acct-broken", Duration.ofMinutes(1));
+        world.provider.revokeGrantsOf("acct-broken");
+        BusTap tap = BusTap.on(world.local.stack(), "{\"source\":[\"app.connections\"],\"detail\":{\"connectionId\":[\"" + c.id() + "\"]}}");
+
+        Map<String, Object> first = resolve(c, "run-1");
+        Map<String, Object> second = resolve(c, "run-2");
+
+        assertThat(first).containsEntry("status", "waiting").containsEntry("reason", "reauthorization_required");
+        assertThat(second).containsEntry("status", "waiting");
+        assertThat(world.reload(c).status()).isEqualTo(ConnectionStatus.ERROR);
+
+        assertThat(reconnect(c)).isInstanceOf(CallbackResult.Connected.class);
+        assertThat(reconnect(c)).as("a retried reconnect").isInstanceOf(CallbackResult.Connected.class);
+
+        List<JsonNode> events = new ArrayList<>();
+        for (String e : tap.drain()) {
+            events.add(Json.MAPPER.readTree(e));
+        }
+        List<JsonNode> reauthorized = events.stream().filter(e -> e.path("detail-type").asText().equals("Connection Reauthorized")).toList();
+        assertThat(reauthorized).hasSize(1);
+        List<String> runs = new ArrayList<>();
+        reauthorized.get(0).path("detail").path("parkedRuns").forEach(r -> runs.add(r.path("runId").asText()));
+        assertThat(runs).containsExactlyInAnyOrder("run-1", "run-2");
+        assertThat(events.stream().filter(e -> e.path("detail-type").asText().equals("Connection Reauthorization Required"))).hasSize(1);
+        assertThat(credential(resolve(c, "run-3"))).containsKey("accessToken");
+    }
+
+    /** The connect flow in reconnect mode, consenting as the same external account at the provider. */
+    private CallbackResult reconnect(Connection c) throws Exception {
+        ConnectFlow flow = world.services.connectFlow(world.services.catalog());
+        var session = flow.createSession(world.admin(), Target.workspace(world.workspace),
+                new NewConnectSession(world.app, null, Map.of(), c.id()));
+        URI consent = flow.start(session.id());
+        world.provider.nextConsentAs(c.externalIdentity().orElseThrow());
+        HttpResponse<Void> redirect = HttpClient.newHttpClient().send(HttpRequest.newBuilder(consent).build(),
+                HttpResponse.BodyHandlers.discarding());
+        URI back = URI.create(redirect.headers().firstValue("location").orElseThrow());
+        Map<String, String> params = new HashMap<>();
+        for (String pair : back.getRawQuery().split("&")) {
+            String[] kv = pair.split("=", 2);
+            params.put(kv[0], java.net.URLDecoder.decode(kv[1], java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return flow.callback(params);
+    }
+
+    @Test
+    void revokedOtherTenantsAndMalformedRequestsAreDenied() throws Exception {
+        Connection revoked = world.apiKeyConnection("k1", Map.of("subdomain", "acme"));
+        world.store.update(revoked.withStatus(ConnectionStatus.REVOKED, world.clock.instant()));
+        Connection mine = world.apiKeyConnection("k2", Map.of("subdomain", "acme"));
+
+        assertThat(resolve(revoked, "run-1")).containsEntry("status", "denied").containsEntry("reason", "revoked");
+        Map<String, Object> otherWorkspace = new HashMap<>(Map.of("connectionId", mine.id(), "accountId", world.account,
+                "workspaceId", "ws-globex", "runId", "r", "stepId", "s"));
+        assertThat(handler.handleRequest(otherWorkspace, TestContext.of("ResolverFunction"))).containsEntry("reason", "not_visible");
+        Map<String, Object> otherAccount = new HashMap<>(otherWorkspace);
+        otherAccount.put("workspaceId", world.workspace);
+        otherAccount.put("accountId", "acct-someone-else");
+        assertThat(handler.handleRequest(otherAccount, TestContext.of("ResolverFunction"))).containsEntry("reason", "not_visible");
+        assertThat(handler.handleRequest(Map.of("connectionId", mine.id()), TestContext.of("ResolverFunction")))
+                .containsEntry("status", "denied").containsEntry("reason", "bad_request");
+    }
+
+    @Test
+    void everyResolveLeavesAnAuditRecordWithoutTheSecret() throws Exception {
+        Connection c = world.apiKeyConnection("audit-marker-key", Map.of("subdomain", "acme"));
+
+        resolve(c, "run-audited");
+
+        var items = world.local.clients().dynamo().query(b -> b.tableName(world.config.tableName())
+                .keyConditionExpression("pk = :pk AND begins_with(sk, :audit)")
+                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("CONNECTION#" + c.id()),
+                        ":audit", AttributeValue.fromS("AUDIT#")))).items();
+        assertThat(items).singleElement().satisfies(item -> {
+            assertThat(item.get("runId").s()).isEqualTo("run-audited");
+            assertThat(item.get("outcome").s()).isEqualTo("ok");
+            assertThat(item.toString()).doesNotContain("audit-marker-key");
+        });
+    }
+
+    @Test
+    void theBannerCountsTheWorkspacesBrokenConnectionsInTheProductsWords() throws Exception {
+        Alerts alerts = world.services.alerts();
+        assertThat(alerts.of(world.admin(), world.workspace).message()).isNull();
+        List<Connection> broken = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Connection c = world.oauthConnection("acct-banner-" + i, Duration.ofHours(1));
+            broken.add(world.store.update(c.withStatus(ConnectionStatus.ERROR, java.util.Optional.of("invalid_grant"),
+                    world.clock.instant())));
+            if (i == 0) {
+                Alerts.Banner one = alerts.of(world.admin(), world.workspace);
+                assertThat(one.reauthorizationRequired()).isEqualTo(1);
+                assertThat(one.message()).isEqualTo("A connection needs to be reauthorized");
+            }
+        }
+
+        Alerts.Banner three = alerts.of(world.admin(), world.workspace);
+
+        assertThat(three.reauthorizationRequired()).isEqualTo(3);
+        assertThat(three.message()).isEqualTo("3 connections need to be reauthorized");
+        assertThat(three.connections()).extracting(Alerts.Item::id)
+                .containsExactlyInAnyOrderElementsOf(broken.stream().map(Connection::id).toList());
+        world.store.update(world.reload(broken.get(0)).withStatus(ConnectionStatus.REVOKED, world.clock.instant()));
+        assertThat(Json.MAPPER.writeValueAsString(alerts.of(world.admin(), world.workspace)))
+                .contains("\"message\":\"2 connections need to be reauthorized\"");
+    }
+}

@@ -1,0 +1,210 @@
+package app.connections.local.aws;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A provider's OAuth endpoints with the behaviours refresh has to survive, which a general mock
+ * server does not offer: refresh tokens that rotate on every use (an old one replayed is
+ * {@code invalid_grant}), grants the user revokes, scripted failures (5xx, 429 with Retry-After,
+ * {@code invalid_client}, a dropped connection), and a fixed latency for benchmarks. It also
+ * answers {@code /authorize} and the code grant, so the connect flow can reconnect through it.
+ */
+public final class TokenEndpointStandIn implements AutoCloseable {
+    private final HttpServer server;
+    /** refresh token to the account it belongs to; a used or revoked one is removed. */
+    private final Map<String, String> refreshTokens = new ConcurrentHashMap<>();
+    private final Map<String, String> codes = new ConcurrentHashMap<>();
+    private final Deque<Failure> scripted = new ConcurrentLinkedDeque<>();
+    private final AtomicInteger tokenCalls = new AtomicInteger();
+    private final AtomicInteger refreshCalls = new AtomicInteger();
+    private final Map<String, Boolean> revokedRefreshTokens = new ConcurrentHashMap<>();
+    private volatile Duration latency = Duration.ZERO;
+    private volatile String nextSubject = "account-1";
+    private volatile long expiresIn = 3600;
+
+    /** A scripted answer for the next token request. */
+    public record Failure(int status, String body, String retryAfter, boolean drop) {
+    }
+
+    public TokenEndpointStandIn() {
+        try {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start the token endpoint stand-in", e);
+        }
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/token", this::token);
+        server.createContext("/authorize", this::authorize);
+        server.createContext("/revoke", this::revoke);
+        server.start();
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** Tokens as if the account had just connected: {@code access_token}, {@code refresh_token}. */
+    public Map<String, String> grant(String account) {
+        String refresh = "rt-" + UUID.randomUUID();
+        refreshTokens.put(refresh, account);
+        return Map.of("access_token", "at-" + UUID.randomUUID(), "refresh_token", refresh);
+    }
+
+    /** The user revokes every grant of the account at the provider. */
+    public void revokeGrantsOf(String account) {
+        refreshTokens.entrySet().removeIf(e -> e.getValue().equals(account));
+    }
+
+    public boolean isValid(String refreshToken) {
+        return refreshTokens.containsKey(refreshToken);
+    }
+
+    /** Whether this refresh token was revoked through the revocation endpoint (RFC 7009). */
+    public boolean wasRevoked(String refreshToken) {
+        return revokedRefreshTokens.containsKey(refreshToken);
+    }
+
+    public void failNext(Failure... failures) {
+        for (Failure f : failures) {
+            scripted.add(f);
+        }
+    }
+
+    public void latency(Duration d) {
+        latency = d;
+    }
+
+    public void expiresIn(long seconds) {
+        expiresIn = seconds;
+    }
+
+    /** The account the next authorization (consent) belongs to. */
+    public void nextConsentAs(String account) {
+        nextSubject = account;
+    }
+
+    public int tokenCalls() {
+        return tokenCalls.get();
+    }
+
+    public int refreshCalls() {
+        return refreshCalls.get();
+    }
+
+    private void authorize(HttpExchange exchange) throws IOException {
+        Map<String, String> q = form(exchange.getRequestURI().getRawQuery());
+        String code = "code-" + UUID.randomUUID();
+        codes.put(code, nextSubject);
+        exchange.getResponseHeaders().set("location", q.get("redirect_uri") + "?code=" + code + "&state="
+                + URLEncoder.encode(q.getOrDefault("state", ""), StandardCharsets.UTF_8));
+        exchange.sendResponseHeaders(302, -1);
+        exchange.close();
+    }
+
+    private void revoke(HttpExchange exchange) throws IOException {
+        Map<String, String> f = form(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        String token = f.getOrDefault("token", "");
+        if (refreshTokens.remove(token) != null) {
+            revokedRefreshTokens.put(token, true);
+        }
+        exchange.sendResponseHeaders(200, -1);
+        exchange.close();
+    }
+
+    private void token(HttpExchange exchange) throws IOException {
+        tokenCalls.incrementAndGet();
+        Map<String, String> f = form(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        sleep(latency);
+        Failure failure = scripted.poll();
+        if (failure != null) {
+            if (failure.drop()) {
+                exchange.close(); // no answer at all: a network error for the client
+                return;
+            }
+            if (failure.retryAfter() != null) {
+                exchange.getResponseHeaders().set("retry-after", failure.retryAfter());
+            }
+            send(exchange, failure.status(), failure.body());
+            return;
+        }
+        String account;
+        if ("refresh_token".equals(f.get("grant_type"))) {
+            refreshCalls.incrementAndGet();
+            account = refreshTokens.remove(f.getOrDefault("refresh_token", "")); // rotates: the old one is spent
+        } else {
+            account = codes.remove(f.getOrDefault("code", ""));
+        }
+        if (account == null) {
+            send(exchange, 400, "{\"error\":\"invalid_grant\"}");
+            return;
+        }
+        Map<String, String> tokens = grant(account);
+        send(exchange, 200, "{\"access_token\":\"" + tokens.get("access_token") + "\",\"refresh_token\":\""
+                + tokens.get("refresh_token") + "\",\"token_type\":\"Bearer\",\"expires_in\":" + expiresIn
+                + ",\"account_id\":\"" + account + "\"}");
+    }
+
+    private static void send(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("content-type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+        exchange.close();
+    }
+
+    private static Map<String, String> form(String raw) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return out;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return out;
+    }
+
+    private static void sleep(Duration d) {
+        if (!d.isZero()) {
+            try {
+                Thread.sleep(d.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** The catalog entry of an app on this stand-in (CATALOG_FILE format). */
+    public String catalogApp(String key) {
+        return """
+                {"key": "%1$s", "name": "Rotating CRM", "credentialKinds": ["OAUTH2"],
+                 "oauth2": {"authorizationUrl": "%2$s/authorize", "tokenUrl": "%2$s/token", "scopes": ["crm.read"],
+                            "pkce": true, "clientAuth": "client_secret_post", "rotatesRefreshTokens": true,
+                            "identity": {"from": "token_response", "pointers": ["/account_id"]},
+                            "revocation": {"url": "%2$s/revoke", "style": "rfc7009"}}}
+                """.formatted(key, baseUrl());
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

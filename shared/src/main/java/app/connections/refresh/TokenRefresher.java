@@ -1,0 +1,156 @@
+package app.connections.refresh;
+
+import app.connections.catalog.App;
+import app.connections.catalog.AppCatalog;
+import app.connections.connection.Connection;
+import app.connections.connection.ConnectionEvents;
+import app.connections.connection.ConnectionStatus;
+import app.connections.connection.ConnectionStore;
+import app.connections.connection.CredentialKind;
+import app.connections.connection.TokenSchedule;
+import app.connections.events.ConnectionEvent;
+import app.connections.events.EventPublisher;
+import app.connections.oauth.OAuthClient;
+import app.connections.oauth.OAuthClients;
+import app.connections.oauth.OAuthTokens;
+import app.connections.oauth.TokenEndpoint;
+import app.connections.oauth.TokenRequestFailed;
+import app.connections.vault.Credential;
+import app.connections.vault.SecretOwner;
+import app.connections.vault.Vault;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Refreshes one OAuth connection's access token, under its lease, so two refreshers never spend
+ * the same refresh token (a provider that rotates refresh tokens revokes the grant when an old one
+ * is replayed).
+ *
+ * <p>Order of writes: the new tokens go to the vault first, then the record, then the lease is
+ * released. If the process dies after the provider answered and before the vault write, the
+ * rotated refresh token is lost: the old one is then refused ({@code invalid_grant}), the next
+ * attempt marks the connection ERROR and the workspace is asked to reauthorize — loud, never
+ * silent. If it dies after the vault write, the record still shows the old expiry and the next
+ * run refreshes again with the stored (new) refresh token. A dead worker's lease expires after
+ * {@link RefreshPolicy#leaseTtl()}.
+ */
+public final class TokenRefresher {
+    private final ConnectionStore store;
+    private final LeaseStore leases;
+    private final Vault vault;
+    private final AppCatalog catalog;
+    private final OAuthClients clients;
+    private final TokenEndpoint tokens;
+    private final EventPublisher events;
+    private final AppAlarms alarms;
+    private final WriteBudget budget;
+    private final RefreshPolicy policy;
+    private final Clock clock;
+
+    public TokenRefresher(ConnectionStore store, LeaseStore leases, Vault vault, AppCatalog catalog, OAuthClients clients,
+                          TokenEndpoint tokens, EventPublisher events, AppAlarms alarms, WriteBudget budget,
+                          RefreshPolicy policy, Clock clock) {
+        this.store = store;
+        this.leases = leases;
+        this.vault = vault;
+        this.catalog = catalog;
+        this.clients = clients;
+        this.tokens = tokens;
+        this.events = events;
+        this.alarms = alarms;
+        this.budget = budget;
+        this.policy = policy;
+        this.clock = clock;
+    }
+
+    public RefreshPolicy policy() {
+        return policy;
+    }
+
+    /** Refreshes if due ({@code force}: even if not due, e.g. a rotation the client asked for). */
+    public RefreshOutcome refresh(String connectionId, boolean force) {
+        String owner = UUID.randomUUID().toString();
+        if (!leases.acquire(connectionId, owner, policy.leaseTtl(), clock.instant())) {
+            return new RefreshOutcome.Busy();
+        }
+        try {
+            // Re-read under the lease: another worker may have refreshed a moment ago.
+            Optional<Connection> found = store.find(connectionId)
+                    .filter(c -> c.credentialKind() == CredentialKind.OAUTH2 && c.tokenSchedule().isPresent());
+            if (found.isEmpty()) {
+                return new RefreshOutcome.Gone();
+            }
+            Connection c = found.get();
+            TokenSchedule schedule = c.tokenSchedule().get();
+            Instant now = clock.instant();
+            if (c.status() != ConnectionStatus.ACTIVE || !schedule.refreshable()
+                    || (!force && !schedule.dueAt(now, policy.lead()))) {
+                return new RefreshOutcome.NotDue(c);
+            }
+            Optional<App> app = catalog.find(c.app());
+            Optional<OAuthClient> client = app.flatMap(a -> clients.find(a.key()));
+            if (app.isEmpty() || client.isEmpty() || c.secretRef().isEmpty()) {
+                return new RefreshOutcome.Failed(c, "app_not_configured");
+            }
+            SecretOwner secretOwner = new SecretOwner(c.accountId(), c.workspaceId(), c.id(), c.app());
+            Credential current = vault.read(c.secretRef().get(), secretOwner);
+            String refreshToken = current.get("refreshToken");
+            if (refreshToken == null) {
+                return new RefreshOutcome.NotDue(c);
+            }
+            OAuthTokens fresh;
+            try {
+                fresh = tokens.refresh(app.get(), client.get(), refreshToken, c.fields(), now);
+            } catch (TokenRequestFailed e) {
+                return failed(c, schedule, e, now);
+            }
+            budget.acquire();
+            vault.putVersion(c.secretRef().get(), secretOwner, fresh.credential());
+            Instant expiry = fresh.expiresAt().orElse(now.plus(Duration.ofDays(365)));
+            return new RefreshOutcome.Refreshed(store.update(c.withTokenSchedule(schedule.refreshed(expiry, now), now)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new RefreshOutcome.Busy();
+        } finally {
+            leases.release(connectionId, owner);
+        }
+    }
+
+    private RefreshOutcome failed(Connection c, TokenSchedule schedule, TokenRequestFailed e, Instant now) {
+        return switch (e.kind()) {
+            case INVALID_GRANT -> toError(c, "invalid_grant", now);
+            case REJECTED -> toError(c, "refresh_rejected", now);
+            case INVALID_CLIENT -> {
+                // Our app's credentials: not the user's fault, so the connection stays as it is.
+                alarms.oauthClientRejected(c.app(), now);
+                yield backoff(c, schedule, e, now, "invalid_client");
+            }
+            case TRANSIENT -> {
+                boolean expired = !schedule.expiresAt().isAfter(now);
+                if (expired && schedule.failedAttempts() + 1 >= policy.maxTransientAttempts()) {
+                    yield toError(c, "refresh_failed", now);
+                }
+                yield backoff(c, schedule, e, now, "transient");
+            }
+        };
+    }
+
+    private RefreshOutcome backoff(Connection c, TokenSchedule schedule, TokenRequestFailed e, Instant now, String reason) {
+        Duration wait = policy.backoff(schedule.failedAttempts() + 1);
+        if (e.retryAfter().isPresent() && e.retryAfter().get().compareTo(wait) > 0) {
+            wait = e.retryAfter().get();
+        }
+        Connection stored = store.update(c.withTokenSchedule(schedule.failed(now.plus(wait)), now));
+        return new RefreshOutcome.Failed(stored, reason);
+    }
+
+    /** ACTIVE→ERROR happens once (a version-checked write under the lease), so the alert goes out once. */
+    private RefreshOutcome toError(Connection c, String reason, Instant now) {
+        Connection stored = store.update(c.withStatus(ConnectionStatus.ERROR, Optional.of(reason), now));
+        events.publish(ConnectionEvents.of(ConnectionEvent.REAUTHORIZATION_REQUIRED, stored, reason, now));
+        return new RefreshOutcome.Failed(stored, reason);
+    }
+}

@@ -1,0 +1,5 @@
+package app.connections.resolve;
+
+/** A workflow step waiting for a connection to be reauthorized. */
+public record ParkedRun(String runId, String stepId) {
+}

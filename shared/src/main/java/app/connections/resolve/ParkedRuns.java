@@ -1,0 +1,13 @@
+package app.connections.resolve;
+
+import java.time.Instant;
+import java.util.List;
+
+/** Port: runs parked on a connection until it is healthy again. */
+public interface ParkedRuns {
+    /** Parks the step on the connection (parking the same step again changes nothing). */
+    void park(String connectionId, ParkedRun run, Instant now);
+
+    /** Takes every parked run off the connection and returns them (each returned once). */
+    List<ParkedRun> takeAll(String connectionId);
+}

@@ -1,0 +1,27 @@
+package app.connections.resolve;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * What the workflow runtime asks when a step needs a credential. {@code accountId} is required
+ * besides the workspace: workspace ids are unique only within an account.
+ */
+public record ResolveRequest(String connectionId, String accountId, String workspaceId, String runId, String stepId) {
+    private static final Pattern ID = Pattern.compile("^[A-Za-z0-9_.:-]{1,128}$");
+
+    /** The request, or empty when a member is missing or malformed (the runtime gets {@code denied/bad_request}). */
+    public static Optional<ResolveRequest> parse(Map<String, Object> input) {
+        String[] names = {"connectionId", "accountId", "workspaceId", "runId", "stepId"};
+        String[] values = new String[names.length];
+        for (int i = 0; i < names.length; i++) {
+            Object v = input == null ? null : input.get(names[i]);
+            if (!(v instanceof String s) || !ID.matcher(s).matches()) {
+                return Optional.empty();
+            }
+            values[i] = (String) v;
+        }
+        return Optional.of(new ResolveRequest(values[0], values[1], values[2], values[3], values[4]));
+    }
+}

@@ -1,0 +1,164 @@
+package app.connections.resolve;
+
+import app.connections.connection.Connection;
+import app.connections.connection.ConnectionStore;
+import app.connections.connection.CredentialKind;
+import app.connections.connection.Scope;
+import app.connections.connection.TokenSchedule;
+import app.connections.refresh.RefreshOutcome;
+import app.connections.refresh.TokenRefresher;
+import app.connections.vault.Credential;
+import app.connections.vault.SecretOwner;
+import app.connections.vault.Vault;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The runtime resolver: a workspace resolves only its own connections. ACTIVE gives the credential
+ * (an OAuth token expired or inside the lead window is refreshed first, under the same lease as
+ * the refresher; concurrent resolves wait for the one refresh instead of making their own); ERROR
+ * parks the step and answers {@code waiting}; REVOKED or anything not visible is {@code denied}.
+ * Every resolve leaves an audit record.
+ */
+public final class Resolver {
+    private static final Duration PEER_WAIT = Duration.ofSeconds(10);
+    private static final Duration POLL = Duration.ofMillis(50);
+
+    private final ConnectionStore store;
+    private final Vault vault;
+    private final TokenRefresher refresher;
+    private final ParkedRuns parked;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    public Resolver(ConnectionStore store, Vault vault, TokenRefresher refresher, ParkedRuns parked, AuditLog audit, Clock clock) {
+        this.store = store;
+        this.vault = vault;
+        this.refresher = refresher;
+        this.parked = parked;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    public ResolveResult resolve(ResolveRequest request) {
+        ResolveResult result = decide(request);
+        String outcome = switch (result) {
+            case ResolveResult.Ok ok -> "ok";
+            case ResolveResult.Waiting w -> "waiting:" + w.reason();
+            case ResolveResult.Denied d -> "denied:" + d.reason();
+        };
+        audit.resolved(request, outcome, clock.instant());
+        return result;
+    }
+
+    private ResolveResult decide(ResolveRequest request) {
+        Optional<Connection> visible = store.find(request.connectionId())
+                .filter(c -> c.accountId().equals(request.accountId()) && c.scope() == Scope.WORKSPACE
+                        && c.workspaceId().orElse("").equals(request.workspaceId()));
+        if (visible.isEmpty()) {
+            return new ResolveResult.Denied("not_visible");
+        }
+        Connection c = visible.get();
+        return switch (c.status()) {
+            case REVOKED -> new ResolveResult.Denied("revoked");
+            case PENDING -> new ResolveResult.Denied("not_visible");
+            case ERROR -> park(c, request);
+            case ACTIVE -> active(c, request);
+        };
+    }
+
+    private ResolveResult park(Connection c, ResolveRequest request) {
+        parked.park(c.id(), new ParkedRun(request.runId(), request.stepId()), clock.instant());
+        return new ResolveResult.Waiting("reauthorization_required");
+    }
+
+    private ResolveResult active(Connection c, ResolveRequest request) {
+        if (c.credentialKind() == CredentialKind.OAUTH2 && c.tokenSchedule().isPresent()) {
+            Optional<Connection> fresh = ensureFresh(c);
+            if (fresh.isEmpty()) {
+                return new ResolveResult.Waiting("refresh_pending");
+            }
+            c = fresh.get();
+            if (c.status() == app.connections.connection.ConnectionStatus.ERROR) {
+                return park(c, request);
+            }
+        }
+        Credential credential = vault.read(c.secretRef().orElseThrow(),
+                new SecretOwner(c.accountId(), c.workspaceId(), c.id(), c.app()));
+        return new ResolveResult.Ok(shape(c, credential));
+    }
+
+    /**
+     * The connection with a token usable now: refreshed here when due (under the lease), or by a
+     * peer holding the lease (waited for). Empty when the token has expired and cannot be renewed yet.
+     */
+    private Optional<Connection> ensureFresh(Connection c) {
+        Duration lead = refresher.policy().lead();
+        Instant deadline = clock.instant().plus(PEER_WAIT);
+        Connection current = c;
+        while (needsRefresh(current, lead)) {
+            switch (refresher.refresh(current.id(), false)) {
+                case RefreshOutcome.Refreshed r -> current = r.connection();
+                case RefreshOutcome.NotDue n -> {
+                    return usable(n.connection());
+                }
+                case RefreshOutcome.Failed f -> {
+                    return f.connection().status() == app.connections.connection.ConnectionStatus.ERROR
+                            ? Optional.of(f.connection()) : usable(f.connection());
+                }
+                case RefreshOutcome.Gone g -> {
+                    return Optional.empty();
+                }
+                case RefreshOutcome.Busy b -> {
+                    if (clock.instant().isAfter(deadline)) {
+                        return usable(current);
+                    }
+                    sleep();
+                    current = store.find(current.id()).orElse(current);
+                }
+            }
+        }
+        return Optional.of(current);
+    }
+
+    private boolean needsRefresh(Connection c, Duration lead) {
+        TokenSchedule t = c.tokenSchedule().orElseThrow();
+        return c.status() == app.connections.connection.ConnectionStatus.ACTIVE && t.refreshable()
+                && !t.expiresAt().isAfter(clock.instant().plus(lead)) && t.retryAt().map(r -> !r.isAfter(clock.instant())).orElse(true);
+    }
+
+    /** The connection as is, if its token has not expired. */
+    private Optional<Connection> usable(Connection c) {
+        return c.tokenSchedule().filter(t -> t.expiresAt().isAfter(clock.instant())).map(t -> c);
+    }
+
+    private static Map<String, Object> shape(Connection c, Credential credential) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        switch (c.credentialKind()) {
+            case OAUTH2 -> {
+                out.put("accessToken", credential.get("accessToken"));
+                out.put("tokenType", credential.get("tokenType"));
+                c.tokenSchedule().ifPresent(t -> out.put("expiresAt", t.expiresAt().toString()));
+            }
+            case BASIC -> {
+                out.put("username", credential.get("username"));
+                out.put("password", credential.get("password"));
+            }
+            default -> out.put("apiKey", credential.get("apiKey"));
+        }
+        out.put("fields", c.fields());
+        return out;
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(POLL.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
