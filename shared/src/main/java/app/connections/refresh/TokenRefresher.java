@@ -70,6 +70,11 @@ public final class TokenRefresher {
         return policy;
     }
 
+    /** The secret-write budget every refresh here spends from. */
+    public WriteBudget writeBudget() {
+        return budget;
+    }
+
     /** Refreshes if due ({@code force}: even if not due, e.g. a rotation the client asked for). */
     public RefreshOutcome refresh(String connectionId, boolean force) {
         String owner = UUID.randomUUID().toString();

@@ -217,7 +217,7 @@ class ConnectionsHandlerTest {
         APIGatewayV2HTTPResponse renameRevoked = f.call(f.onConnection("rename-connection", "ws-acme", alice));
         assertThat(renameRevoked.getStatusCode()).isEqualTo(409);
         assertThat(f.call(f.onConnection("revoke-connection", "ws-acme", alice)).getStatusCode()).isEqualTo(200);
-        List<String> published = tap.drain();
+        List<String> published = app.connections.testing.EventSchemas.valid(tap.drain());
         assertThat(published).filteredOn(e -> e.contains("\"Connection Revoked\"")).hasSize(1);
         assertThat(String.join("\n", published)).doesNotContain("fd-key-alice");
 

@@ -49,6 +49,7 @@ final class OAuthFixture implements AutoCloseable {
     final String account = "acct-" + UUID.randomUUID().toString().substring(0, 8);
     final MutableClock clock = new MutableClock();
     final Config config;
+    final Services services;
     final OAuthHandler handler;
     final String issuer;
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
@@ -75,7 +76,7 @@ final class OAuthFixture implements AutoCloseable {
         env.put("OAUTH_REDIRECT_URI", "http://127.0.0.1:9/oauth/callback");
         env.put("BUILDER_ORIGIN", BUILDER_ORIGIN);
         config = Config.from(env);
-        Services services = new Services(config, new AwsClients(), clock);
+        services = new Services(config, new AwsClients(), clock);
         handler = new OAuthHandler(services.connectFlow(services.catalog()), config.builderOrigin());
         var secrets = local.stack().clients().secrets();
         for (String app : new String[] {"demo", "failing"}) {

@@ -101,8 +101,27 @@ class OAuthFlowTest {
         assertThat(tokens.get("expiresAt")).isNotBlank();
         assertThat(tokens.get("tokenType")).isEqualToIgnoringCase("Bearer");
         assertThat(page.getBody()).doesNotContain(tokens.get("accessToken"));
-        assertThat(tap.drain()).anySatisfy(e -> assertThat(e).contains("\"Connection Created\"").contains(c.id())
+        assertThat(app.connections.testing.EventSchemas.valid(tap.drain())).anySatisfy(e -> assertThat(e).contains("\"Connection Created\"").contains(c.id())
                 .doesNotContain(tokens.get("accessToken")));
+    }
+
+    @Test
+    void aConnectionMadeOnTheRealServerIsRefreshedWithItsRefreshTokenBeforeItExpires() throws Exception {
+        String id = OAuthFixture.message(f.connect(DEMO, "zoe")).path("connectionId").asText();
+        Connection before = connection(id);
+        var refresher = f.services.tokenRefresher(f.services.catalog());
+        var vault = new SecretsManagerVault(new AwsClients().secrets(), new AwsClients().kms(), f.config.kmsKeyId(), f.config.secretNamePrefix());
+        SecretOwner owner = new SecretOwner(before.accountId(), before.workspaceId(), id, before.app());
+        String oldAccess = vault.read(before.secretRef().orElseThrow(), owner).get("accessToken");
+
+        assertThat(refresher.refresh(id, false)).as("not due yet").isInstanceOf(app.connections.refresh.RefreshOutcome.NotDue.class);
+        f.clock.advance(Duration.between(f.clock.instant(), before.tokenSchedule().orElseThrow().expiresAt()).minusMinutes(5));
+
+        assertThat(refresher.refresh(id, false)).isInstanceOf(app.connections.refresh.RefreshOutcome.Refreshed.class);
+        Connection after = connection(id);
+        assertThat(vault.read(after.secretRef().orElseThrow(), owner).get("accessToken")).isNotEqualTo(oldAccess);
+        assertThat(after.tokenSchedule().orElseThrow().expiresAt()).isAfter(before.tokenSchedule().orElseThrow().expiresAt());
+        assertThat(after.status()).isEqualTo(ConnectionStatus.ACTIVE);
     }
 
     @Test

@@ -136,7 +136,7 @@ class ResolverTest {
         assertThat(reconnect(c)).as("a retried reconnect").isInstanceOf(CallbackResult.Connected.class);
 
         List<JsonNode> events = new ArrayList<>();
-        for (String e : tap.drain()) {
+        for (String e : app.connections.testing.EventSchemas.valid(tap.drain())) {
             events.add(Json.MAPPER.readTree(e));
         }
         List<JsonNode> reauthorized = events.stream().filter(e -> e.path("detail-type").asText().equals("Connection Reauthorized")).toList();

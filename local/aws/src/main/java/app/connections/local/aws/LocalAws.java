@@ -69,6 +69,19 @@ public final class LocalAws {
         }
     }
 
+    /** A new moto server with the template's resources, for benchmarks that must not share state. */
+    public static LocalAws startFresh() {
+        synchronized (LocalAws.class) {
+            Path root = projectRoot();
+            Template template = Template.load(root.resolve("template.yaml"));
+            MotoServer moto = MotoServer.start(root);
+            LocalAws local = new LocalAws(root, template, bootstrap(moto.endpoint(), template));
+            local.pointSdkAtIt();
+            instance = local;
+            return local;
+        }
+    }
+
     /** Creates the template's resources at an emulator endpoint. */
     public static StackDescription bootstrap(String endpoint, Template template) {
         LocalClients clients = new LocalClients(endpoint, REGION, "test", "test");
