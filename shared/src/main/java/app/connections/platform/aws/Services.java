@@ -65,7 +65,7 @@ public final class Services {
 
     public ConnectFlow connectFlow(AppCatalog catalog) {
         var store = new DynamoConnectionStore(aws.dynamo(), config.tableName());
-        var http = new JdkProviderHttp(config.outboundAllowLoopback());
+        var http = providerHttp();
         return new ConnectFlow(
                 new DynamoConnectSessionStore(aws.dynamo(), config.tableName()),
                 store,
@@ -85,7 +85,7 @@ public final class Services {
     /** One token refresher per execution environment: its write budget is shared by every refresh here. */
     public synchronized TokenRefresher tokenRefresher(AppCatalog catalog) {
         if (refresher == null) {
-            var http = new JdkProviderHttp(config.outboundAllowLoopback());
+            var http = providerHttp();
             refresher = new TokenRefresher(store(), new DynamoLeaseStore(aws.dynamo(), config.tableName()), vault(), catalog,
                     new SecretsManagerOAuthClients(aws.secrets(), config.secretNamePrefix()), new TokenEndpoint(http), events(),
                     new DynamoDedupedAppAlarms(aws.dynamo(), config.tableName(), events()),
@@ -105,6 +105,10 @@ public final class Services {
 
     public Alerts alerts() {
         return new Alerts(store(), new WorkspaceAccess(new DynamoWorkspaceRegistry(aws.dynamo(), config.tableName())));
+    }
+
+    private JdkProviderHttp providerHttp() {
+        return new JdkProviderHttp(config.outboundAllowLoopback(), config.providerTimeout());
     }
 
     private DynamoConnectionStore store() {
@@ -129,7 +133,7 @@ public final class Services {
                 new WorkspaceAccess(new DynamoWorkspaceRegistry(aws.dynamo(), config.tableName())),
                 catalog,
                 vault(),
-                new ApiKeyCheck(new JdkProviderHttp(config.outboundAllowLoopback())),
+                new ApiKeyCheck(providerHttp()),
                 new KmsFingerprinter(aws.kms(), config.fingerprintKeyId()),
                 events(),
                 reauthorizations(),

@@ -26,23 +26,27 @@ import java.util.Map;
 public final class JdkProviderHttp implements ProviderHttp {
     static final int MAX_BODY_BYTES = 256 * 1024;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
-    private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
 
     private final HttpClient client = HttpClient.newBuilder()
             .connectTimeout(CONNECT_TIMEOUT)
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
     private final boolean allowLoopback;
+    private final Duration readTimeout;
 
-    /** @param allowLoopback only the local stack sets this, so tests can stand in for providers */
-    public JdkProviderHttp(boolean allowLoopback) {
+    /**
+     * @param allowLoopback only the local stack sets this, so tests can stand in for providers
+     * @param readTimeout how long to wait for a provider's answer
+     */
+    public JdkProviderHttp(boolean allowLoopback, Duration readTimeout) {
         this.allowLoopback = allowLoopback;
+        this.readTimeout = readTimeout;
     }
 
     @Override
     public ProviderResponse send(ProviderRequest request) {
         checkDestination(request);
-        HttpRequest.Builder http = HttpRequest.newBuilder(request.uri()).timeout(READ_TIMEOUT);
+        HttpRequest.Builder http = HttpRequest.newBuilder(request.uri()).timeout(readTimeout);
         request.headers().forEach(http::header);
         http.method(request.method(), request.body() == null
                 ? HttpRequest.BodyPublishers.noBody()

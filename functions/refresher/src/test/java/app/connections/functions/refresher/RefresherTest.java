@@ -27,7 +27,7 @@ class RefresherTest {
 
     @BeforeEach
     void setUp(LocalAws local) throws Exception {
-        world = new OAuthWorld(local, "RefresherFunction", Map.of());
+        world = new OAuthWorld(local, "RefresherFunction", Map.of("PROVIDER_TIMEOUT_MS", "800"));
         handler = new RefresherHandler(world.services.refreshRun(world.services.catalog()));
         alerts = BusTap.on(local.stack(), "{\"source\":[\"app.connections\"],\"detail\":{\"accountId\":[\"" + world.account + "\"]}}");
     }
@@ -128,6 +128,20 @@ class RefresherTest {
                 .as("Retry-After: 600 is honoured").isAfterOrEqualTo(world.clock.instant().plus(Duration.ofMinutes(8)));
         assertThat(world.provider.tokenCalls()).as("no call before Retry-After has passed").isEqualTo(2);
         assertThat(world.reload(c).status()).isEqualTo(ConnectionStatus.ACTIVE);
+        assertThat(published("Connection Reauthorization Required")).isEmpty();
+    }
+
+    @Test
+    void aTokenEndpointThatTimesOutIsTransient() throws Exception {
+        Connection c = world.oauthConnection("acct-slow", Duration.ofMinutes(10));
+        world.provider.latency(Duration.ofMillis(2_000));
+
+        runOnce();
+
+        Connection after = world.reload(c);
+        assertThat(after.status()).isEqualTo(ConnectionStatus.ACTIVE);
+        assertThat(after.tokenSchedule().orElseThrow().failedAttempts()).isEqualTo(1);
+        assertThat(after.tokenSchedule().orElseThrow().retryAt()).isPresent();
         assertThat(published("Connection Reauthorization Required")).isEmpty();
     }
 
