@@ -49,6 +49,9 @@ public interface ConnectionStore {
     Page<Connection> picker(String accountId, String workspaceId, Optional<String> app, Set<CredentialKind> kinds,
                             int limit, Optional<String> pageToken);
 
+    /** An account's own (account-scoped) connections that are ACTIVE or ERROR, by app and label. */
+    java.util.List<Connection> ofAccount(String accountId);
+
     /** How many shards the {@code due} index is spread over. */
     int dueShards();
 

@@ -21,6 +21,7 @@ import java.util.Optional;
  * @param refreshLead refresh tokens expiring within this window ({@code REFRESH_LEAD_MINUTES}, default 15)
  * @param refreshWriteBudget secret writes per second all refreshes may spend ({@code REFRESH_WRITE_BUDGET_PER_SECOND}, default 40)
  * @param refreshParallelism concurrent refreshes in one run ({@code REFRESH_PARALLELISM}, default 32)
+ * @param reservationTtl how long an unsettled spend reservation holds ({@code SPEND_RESERVATION_TTL_SECONDS}, default 900)
  * @param providerTimeout how long a provider may take to answer ({@code PROVIDER_TIMEOUT_MS}, default 10000)
  * @param outboundAllowLoopback lets provider calls reach loopback over http; only the local stack
  *     sets it ({@code OUTBOUND_ALLOW_LOOPBACK=true})
@@ -28,7 +29,7 @@ import java.util.Optional;
 public record Config(String tableName, String eventBusName, String kmsKeyId, String secretNamePrefix,
                      String builderOrigin, Optional<Path> catalogFile, String fingerprintKeyId,
                      int secretRecoveryDays, java.net.URI oauthRedirectUri, java.time.Duration refreshLead,
-                     double refreshWriteBudget, int refreshParallelism, java.time.Duration providerTimeout,
+                     double refreshWriteBudget, int refreshParallelism, java.time.Duration reservationTtl, java.time.Duration providerTimeout,
                      boolean outboundAllowLoopback) {
 
     public Config {
@@ -66,6 +67,7 @@ public record Config(String tableName, String eventBusName, String kmsKeyId, Str
                 java.time.Duration.ofMinutes(Long.parseLong(env.getOrDefault("REFRESH_LEAD_MINUTES", "15"))),
                 Double.parseDouble(env.getOrDefault("REFRESH_WRITE_BUDGET_PER_SECOND", "40")),
                 Integer.parseInt(env.getOrDefault("REFRESH_PARALLELISM", "32")),
+                java.time.Duration.ofSeconds(Long.parseLong(env.getOrDefault("SPEND_RESERVATION_TTL_SECONDS", "900"))),
                 java.time.Duration.ofMillis(Long.parseLong(env.getOrDefault("PROVIDER_TIMEOUT_MS", "10000"))),
                 Boolean.parseBoolean(env.getOrDefault("OUTBOUND_ALLOW_LOOPBACK", "false")));
     }

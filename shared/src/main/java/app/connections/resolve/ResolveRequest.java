@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
  * What the workflow runtime asks when a step needs a credential. {@code accountId} is required
  * besides the workspace: workspace ids are unique only within an account.
  */
-public record ResolveRequest(String connectionId, String accountId, String workspaceId, String runId, String stepId) {
+public record ResolveRequest(String connectionId, String accountId, String workspaceId, String runId, String stepId,
+                             Optional<Long> estimatedCostMicros) {
     private static final Pattern ID = Pattern.compile("^[A-Za-z0-9_.:-]{1,128}$");
 
     /** The request, or empty when a member is missing or malformed (the runtime gets {@code denied/bad_request}). */
@@ -22,6 +23,14 @@ public record ResolveRequest(String connectionId, String accountId, String works
             }
             values[i] = (String) v;
         }
-        return Optional.of(new ResolveRequest(values[0], values[1], values[2], values[3], values[4]));
+        Optional<Long> estimate = Optional.empty();
+        if (input.get("estimatedCostUsd") != null) {
+            try {
+                estimate = Optional.of(app.connections.grant.Money.micros(input.get("estimatedCostUsd"), "estimatedCostUsd"));
+            } catch (app.connections.platform.BadRequestException e) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(new ResolveRequest(values[0], values[1], values[2], values[3], values[4], estimate));
     }
 }

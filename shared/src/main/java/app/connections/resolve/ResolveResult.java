@@ -8,10 +8,14 @@ public sealed interface ResolveResult {
     Map<String, Object> toMap();
 
     /** The credential, shaped by kind. The only place a secret leaves the service. */
-    record Ok(Map<String, Object> credential) implements ResolveResult {
+    record Ok(Map<String, Object> credential, java.util.Optional<String> reservationId) implements ResolveResult {
         @Override
         public Map<String, Object> toMap() {
-            return Map.of("status", "ok", "credential", credential);
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("status", "ok");
+            out.put("credential", credential);
+            reservationId.ifPresent(id -> out.put("reservationId", id));
+            return out;
         }
 
         @Override
@@ -28,7 +32,7 @@ public sealed interface ResolveResult {
         }
     }
 
-    /** Never, as things are: {@code revoked}, {@code not_visible}, {@code bad_request}. */
+    /** Never, as things are: {@code revoked}, {@code not_visible}, {@code spend_cap_reached}, {@code bad_request}. */
     record Denied(String reason) implements ResolveResult {
         @Override
         public Map<String, Object> toMap() {

@@ -5,6 +5,8 @@ import app.connections.connection.ConnectionStore;
 import app.connections.connection.CredentialKind;
 import app.connections.connection.Scope;
 import app.connections.connection.TokenSchedule;
+import app.connections.grant.Grant;
+import app.connections.grant.Grants;
 import app.connections.refresh.RefreshOutcome;
 import app.connections.refresh.TokenRefresher;
 import app.connections.vault.Credential;
@@ -33,14 +35,17 @@ public final class Resolver {
     private final TokenRefresher refresher;
     private final ParkedRuns parked;
     private final AuditLog audit;
+    private final Grants grants;
     private final Clock clock;
 
-    public Resolver(ConnectionStore store, Vault vault, TokenRefresher refresher, ParkedRuns parked, AuditLog audit, Clock clock) {
+    public Resolver(ConnectionStore store, Vault vault, TokenRefresher refresher, ParkedRuns parked, AuditLog audit,
+                    Grants grants, Clock clock) {
         this.store = store;
         this.vault = vault;
         this.refresher = refresher;
         this.parked = parked;
         this.audit = audit;
+        this.grants = grants;
         this.clock = clock;
     }
 
@@ -56,18 +61,33 @@ public final class Resolver {
     }
 
     private ResolveResult decide(ResolveRequest request) {
-        Optional<Connection> visible = store.find(request.connectionId())
-                .filter(c -> c.accountId().equals(request.accountId()) && c.scope() == Scope.WORKSPACE
-                        && c.workspaceId().orElse("").equals(request.workspaceId()));
-        if (visible.isEmpty()) {
+        Optional<Connection> found = store.find(request.connectionId())
+                .filter(c -> c.accountId().equals(request.accountId()));
+        if (found.isEmpty()) {
             return new ResolveResult.Denied("not_visible");
         }
-        Connection c = visible.get();
+        Connection c = found.get();
+        // own connections of the workspace, or account connections granted to it (a revoked grant: gone at once)
+        Optional<Grant> grant = grants.grantOf(c, request.workspaceId());
+        boolean visible = c.scope() == Scope.WORKSPACE ? c.workspaceId().orElse("").equals(request.workspaceId())
+                : grant.isPresent();
+        if (!visible) {
+            return new ResolveResult.Denied("not_visible");
+        }
         return switch (c.status()) {
             case REVOKED -> new ResolveResult.Denied("revoked");
             case PENDING -> new ResolveResult.Denied("not_visible");
             case ERROR -> park(c, request);
-            case ACTIVE -> active(c, request);
+            case ACTIVE -> grant.isEmpty() ? active(c, request, Optional.empty()) : metered(c, grant.get(), request);
+        };
+    }
+
+    /** A granted connection with a cap: reserve the estimate first; no credential past the cap. */
+    private ResolveResult metered(Connection c, Grant grant, ResolveRequest request) {
+        return switch (grants.reserve(grant, request.estimatedCostMicros().orElse(0L), c)) {
+            case Grants.Metering.CapReached reached -> new ResolveResult.Denied("spend_cap_reached");
+            case Grants.Metering.NotMetered none -> active(c, request, Optional.empty());
+            case Grants.Metering.Reserved reserved -> active(c, request, Optional.of(reserved.reservationId()));
         };
     }
 
@@ -76,7 +96,7 @@ public final class Resolver {
         return new ResolveResult.Waiting("reauthorization_required");
     }
 
-    private ResolveResult active(Connection c, ResolveRequest request) {
+    private ResolveResult active(Connection c, ResolveRequest request, Optional<String> reservationId) {
         if (c.credentialKind() == CredentialKind.OAUTH2 && c.tokenSchedule().isPresent()) {
             Optional<Connection> fresh = ensureFresh(c);
             if (fresh.isEmpty()) {
@@ -89,7 +109,7 @@ public final class Resolver {
         }
         Credential credential = vault.read(c.secretRef().orElseThrow(),
                 new SecretOwner(c.accountId(), c.workspaceId(), c.id(), c.app()));
-        return new ResolveResult.Ok(shape(c, credential));
+        return new ResolveResult.Ok(shape(c, credential), reservationId);
     }
 
     /**

@@ -72,7 +72,27 @@ public final class DynamoConnectionStore implements ConnectionStore {
             throw new ConflictException("concurrent_update",
                     "the connection was changed by someone else; read it again and retry", e);
         }
+        syncGrantCopies(stored);
         return stored;
+    }
+
+    /** Account connections are copied onto their grant items: keep the copies (label, status, picker keys) current. */
+    private void syncGrantCopies(Connection stored) {
+        if (stored.scope() != app.connections.connection.Scope.ACCOUNT) {
+            return;
+        }
+        var grants = dynamo.query(b -> b.tableName(table).consistentRead(true)
+                .keyConditionExpression("pk = :pk AND begins_with(sk, :grant)")
+                .expressionAttributeValues(Map.of(":pk", s(ConnectionItems.pk(stored.id())), ":grant", s("GRANT#")))).items();
+        for (Map<String, AttributeValue> grant : grants) {
+            Map<String, AttributeValue> item = new HashMap<>(GrantCopies.copy(stored, grant.get("grantWorkspaceId").s()));
+            grant.forEach((k, v) -> {
+                if (k.startsWith("cap") || k.equals("grantCreatedAt") || k.equals("grantUpdatedAt")) {
+                    item.put(k, v);
+                }
+            });
+            dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_exists(pk)"));
+        }
     }
 
     @Override
@@ -180,7 +200,7 @@ public final class DynamoConnectionStore implements ConnectionStore {
         }
         pageToken.ifPresent(token -> query.exclusiveStartKey(decodePageToken(token, partition, prefix)));
         QueryResponse page = dynamo.query(query.expressionAttributeNames(names).expressionAttributeValues(values).build());
-        List<Connection> items = page.items().stream().map(ConnectionItems::fromItem).toList();
+        List<Connection> items = page.items().stream().map(ConnectionItems::fromItem).toList(); // own and granted
         Optional<String> next = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
                 ? Optional.of(encodePageToken(page.lastEvaluatedKey()))
                 : Optional.empty();
@@ -231,6 +251,24 @@ public final class DynamoConnectionStore implements ConnectionStore {
         item.put("type", s("identity"));
         item.put("connectionId", s(connectionId));
         return item;
+    }
+
+    @Override
+    public List<Connection> ofAccount(String accountId) {
+        List<Connection> out = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            QueryRequest.Builder query = QueryRequest.builder().tableName(table).indexName("picker")
+                    .keyConditionExpression("pickerPk = :pk")
+                    .expressionAttributeValues(Map.of(":pk", s("ACCT#" + accountId)));
+            if (start != null) {
+                query.exclusiveStartKey(start);
+            }
+            QueryResponse page = dynamo.query(query.build());
+            page.items().forEach(item -> out.add(ConnectionItems.fromItem(item)));
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return out;
     }
 
     @Override

@@ -3,6 +3,9 @@ package app.connections.platform.aws;
 import app.connections.catalog.AppCatalog;
 import app.connections.connection.ApiKeyCheck;
 import app.connections.connection.ConnectionAccess;
+import app.connections.grant.Grants;
+import app.connections.grant.aws.DynamoGrantStore;
+import app.connections.grant.aws.DynamoSpendLedger;
 import app.connections.oauth.ConnectFlow;
 import app.connections.refresh.RefreshPolicy;
 import app.connections.refresh.RefreshRun;
@@ -100,7 +103,14 @@ public final class Services {
 
     public Resolver resolver(AppCatalog catalog) {
         return new Resolver(store(), vault(), tokenRefresher(catalog), new DynamoParkedRuns(aws.dynamo(), config.tableName()),
-                new DynamoAuditLog(aws.dynamo(), config.tableName()), clock);
+                new DynamoAuditLog(aws.dynamo(), config.tableName()), grants(catalog), clock);
+    }
+
+    public Grants grants(AppCatalog catalog) {
+        return new Grants(store(), new DynamoGrantStore(aws.dynamo(), config.tableName()),
+                new DynamoSpendLedger(aws.dynamo(), config.tableName()),
+                new DynamoWorkspaceRegistry(aws.dynamo(), config.tableName()), catalog, events(), clock,
+                config.reservationTtl());
     }
 
     public Alerts alerts() {

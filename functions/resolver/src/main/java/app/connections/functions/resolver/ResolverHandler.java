@@ -1,5 +1,8 @@
 package app.connections.functions.resolver;
 
+import app.connections.catalog.AppCatalog;
+import app.connections.grant.Grants;
+import app.connections.grant.SettleRequest;
 import app.connections.platform.aws.Services;
 import app.connections.resolve.ResolveRequest;
 import app.connections.resolve.ResolveResult;
@@ -11,28 +14,38 @@ import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
 /**
  * The runtime resolver (invoked by the workflow runtime with IAM, not through API Gateway):
- * {@code {"connectionId", "accountId", "workspaceId", "runId", "stepId"}} to ok / waiting / denied.
+ * {@code {"connectionId", "accountId", "workspaceId", "runId", "stepId", "estimatedCostUsd"?}} to ok / waiting /
+ * denied, and {@code {"reservationId", "actualCostUsd"}} to settle a granted connection's spend.
  */
 public final class ResolverHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
     private final Resolver resolver;
+    private final Grants grants;
 
     public ResolverHandler() {
         this(Services.fromEnvironment());
     }
 
     private ResolverHandler(Services services) {
-        this(services.resolver(services.catalog()));
+        this(services, services.catalog());
     }
 
-    ResolverHandler(Resolver resolver) {
+    private ResolverHandler(Services services, AppCatalog catalog) {
+        this(services.resolver(catalog), services.grants(catalog));
+    }
+
+    ResolverHandler(Resolver resolver, Grants grants) {
         this.resolver = resolver;
+        this.grants = grants;
     }
 
+    /** A resolve, or the settle of a spend reservation ({@code {"reservationId", "actualCostUsd"}}). */
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
-        return PowertoolsLogging.withLogging(context, () -> ResolveRequest.parse(input)
-                .map(resolver::resolve)
-                .orElseGet(() -> new ResolveResult.Denied("bad_request"))
-                .toMap());
+        return PowertoolsLogging.withLogging(context, () -> input != null && input.containsKey("reservationId")
+                ? SettleRequest.parse(input).map(s -> Map.<String, Object>of("status",
+                        grants.settle(s.reservationId(), s.actualMicros()).name().toLowerCase(java.util.Locale.ROOT)))
+                        .orElseGet(() -> Map.of("status", "denied", "reason", "bad_request"))
+                : ResolveRequest.parse(input).map(resolver::resolve)
+                        .orElseGet(() -> new ResolveResult.Denied("bad_request")).toMap());
     }
 }

@@ -43,7 +43,7 @@ class ResolverTest {
     @BeforeEach
     void setUp(LocalAws local) throws Exception {
         world = new OAuthWorld(local, "ResolverFunction", Map.of());
-        handler = new ResolverHandler(world.services.resolver(world.services.catalog()));
+        handler = new ResolverHandler(world.services.resolver(world.services.catalog()), world.services.grants(world.services.catalog()));
     }
 
     @AfterEach

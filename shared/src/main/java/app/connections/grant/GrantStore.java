@@ -1,0 +1,18 @@
+package app.connections.grant;
+
+import app.connections.connection.Connection;
+import java.util.List;
+import java.util.Optional;
+
+/** Port: grants, each kept with a copy of its connection so the workspace's picker lists it. */
+public interface GrantStore {
+    /** Creates or updates (the cap of) a grant; true when it is new. */
+    boolean put(Grant grant, Connection connection);
+
+    Optional<Grant> find(String connectionId, String workspaceId);
+
+    List<Grant> of(String connectionId);
+
+    /** True when a grant was there to delete. */
+    boolean delete(String connectionId, String workspaceId);
+}

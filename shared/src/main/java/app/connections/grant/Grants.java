@@ -1,0 +1,175 @@
+package app.connections.grant;
+
+import app.connections.auth.BuilderUser;
+import app.connections.catalog.AppCatalog;
+import app.connections.connection.Connection;
+import app.connections.connection.ConnectionStatus;
+import app.connections.connection.ConnectionStore;
+import app.connections.connection.Scope;
+import app.connections.events.ConnectionEvent;
+import app.connections.events.EventPublisher;
+import app.connections.platform.ConflictException;
+import app.connections.platform.NotFoundException;
+import app.connections.workspace.Workspace;
+import app.connections.workspace.WorkspaceAccess;
+import app.connections.workspace.WorkspaceRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Account-scoped connections reach workspaces only through grants; a grant can cap the workspace's
+ * spend per UTC calendar month. The runtime meters in two steps — reserve an estimate before the
+ * call, settle the actual cost after — so concurrent runs cannot overspend.
+ */
+public final class Grants {
+    public static final String CAP_REACHED = "Grant Spend Cap Reached";
+
+    private final ConnectionStore connections;
+    private final GrantStore grants;
+    private final SpendLedger ledger;
+    private final WorkspaceRegistry workspaces;
+    private final AppCatalog catalog;
+    private final EventPublisher events;
+    private final Clock clock;
+    private final Duration reservationTtl;
+
+    public Grants(ConnectionStore connections, GrantStore grants, SpendLedger ledger, WorkspaceRegistry workspaces,
+                  AppCatalog catalog, EventPublisher events, Clock clock, Duration reservationTtl) {
+        this.connections = connections;
+        this.grants = grants;
+        this.ledger = ledger;
+        this.workspaces = workspaces;
+        this.catalog = catalog;
+        this.events = events;
+        this.clock = clock;
+        this.reservationTtl = reservationTtl;
+    }
+
+    /** A grant as the account admin sees it. Amounts in US dollars. */
+    public record GrantView(String workspaceId, java.math.BigDecimal monthlySpendCapUsd, java.math.BigDecimal monthToDateSpendUsd,
+                            java.math.BigDecimal remainingUsd, String month) {
+    }
+
+    /** The outcome of granting: a new grant, or the cap of an existing one changed. */
+    public record Granted(GrantView grant, boolean created) {
+    }
+
+    public Granted grant(BuilderUser caller, String accountId, String connectionId, String workspaceId, Optional<Long> capMicros) {
+        Connection c = accountConnection(caller, accountId, connectionId);
+        Workspace.requireId("workspaceId", workspaceId);
+        workspaces.find(accountId, workspaceId).orElseThrow(() -> new NotFoundException("workspace"));
+        if (c.status() == ConnectionStatus.REVOKED) {
+            throw new ConflictException("connection_revoked", "a revoked connection cannot be granted");
+        }
+        Instant now = clock.instant();
+        boolean created = grants.put(new Grant(c.id(), accountId, workspaceId, capMicros, now, now), c);
+        return new Granted(view(grants.find(c.id(), workspaceId).orElseThrow()), created);
+    }
+
+    public List<GrantView> list(BuilderUser caller, String accountId, String connectionId) {
+        Connection c = accountConnection(caller, accountId, connectionId);
+        return grants.of(c.id()).stream().map(this::view).toList();
+    }
+
+    /** The connection leaves the workspace's picker and resolver at once. */
+    public void revoke(BuilderUser caller, String accountId, String connectionId, String workspaceId) {
+        Connection c = accountConnection(caller, accountId, connectionId);
+        if (!grants.delete(c.id(), workspaceId)) {
+            throw new NotFoundException("grant");
+        }
+    }
+
+    /** The LLM keys page: the account's model-provider connections and, for each, its grants and spend. */
+    public List<Map<String, Object>> llmKeys(BuilderUser caller, String accountId) {
+        WorkspaceAccess.requireAccountAdmin(caller, accountId);
+        return connections.ofAccount(accountId).stream()
+                .filter(c -> catalog.find(c.app()).map(a -> a.category().equals("model_provider")).orElse(false))
+                .map(c -> {
+                    Map<String, Object> key = new LinkedHashMap<>();
+                    key.put("connection", app.connections.connection.http.PublicConnection.of(c));
+                    key.put("grants", grants.of(c.id()).stream().map(this::view).toList());
+                    return key;
+                }).toList();
+    }
+
+    // ---- the runtime
+
+    /** The grant that lets {@code workspaceId} use this account connection, if any. */
+    public Optional<Grant> grantOf(Connection c, String workspaceId) {
+        return c.scope() == Scope.ACCOUNT ? grants.find(c.id(), workspaceId) : Optional.empty();
+    }
+
+    /** What metering decided for one resolve. */
+    public sealed interface Metering {
+        record NotMetered() implements Metering {
+        }
+
+        record Reserved(String reservationId) implements Metering {
+        }
+
+        record CapReached() implements Metering {
+        }
+    }
+
+    /** Reserves the estimate against the grant's month when it has a cap (an expired reservation is released first). */
+    public Metering reserve(Grant grant, long estimateMicros, Connection c) {
+        if (grant.capMicros().isEmpty()) {
+            return new Metering.NotMetered();
+        }
+        Instant now = clock.instant();
+        String month = month(now);
+        long cap = grant.capMicros().get();
+        SpendLedger.Reservation r = ledger.reserve(grant.connectionId(), grant.workspaceId(), month, estimateMicros, cap,
+                now.plus(reservationTtl));
+        if (r instanceof SpendLedger.Reservation.CapReached
+                && ledger.releaseExpired(grant.connectionId(), grant.workspaceId(), month, now) > 0) {
+            r = ledger.reserve(grant.connectionId(), grant.workspaceId(), month, estimateMicros, cap, now.plus(reservationTtl));
+        }
+        return switch (r) {
+            case SpendLedger.Reservation.Reserved reserved -> new Metering.Reserved(reserved.reservationId());
+            case SpendLedger.Reservation.CapReached reached -> {
+                if (ledger.firstTimeCapReached(grant.connectionId(), grant.workspaceId(), month)) {
+                    events.publish(new ConnectionEvent(CAP_REACHED, Map.of("connectionId", c.id(), "accountId", c.accountId(),
+                            "workspaceId", grant.workspaceId(), "app", c.app(), "month", month,
+                            "monthlySpendCapUsd", Money.dollars(cap), "time", now.toString())));
+                }
+                yield new Metering.CapReached();
+            }
+        };
+    }
+
+    public SpendLedger.Settlement settle(String reservationId, long actualMicros) {
+        return ledger.settle(reservationId, actualMicros, clock.instant());
+    }
+
+    private GrantView view(Grant g) {
+        Instant now = clock.instant();
+        String month = month(now);
+        ledger.releaseExpired(g.connectionId(), g.workspaceId(), month, now);
+        SpendLedger.MonthSpend spend = ledger.spend(g.connectionId(), g.workspaceId(), month);
+        return new GrantView(g.workspaceId(), g.capMicros().map(Money::dollars).orElse(null), Money.dollars(spend.spentMicros()),
+                g.capMicros().map(cap -> Money.dollars(Math.max(0, cap - spend.committedMicros()))).orElse(null), month);
+    }
+
+    private Connection accountConnection(BuilderUser caller, String accountId, String connectionId) {
+        WorkspaceAccess.requireAccountAdmin(caller, accountId);
+        Connection c = Optional.ofNullable(connectionId).filter(id -> id.length() <= 64).flatMap(connections::find)
+                .filter(x -> x.accountId().equals(accountId)).orElseThrow(() -> new NotFoundException("connection"));
+        if (c.scope() != Scope.ACCOUNT) {
+            throw new ConflictException("workspace_scoped", "a workspace-scoped connection cannot be granted to other workspaces");
+        }
+        return c;
+    }
+
+    /** UTC calendar month: no reset job; a new month is a new ledger partition. */
+    public static String month(Instant now) {
+        return YearMonth.from(now.atZone(ZoneOffset.UTC)).toString();
+    }
+}

@@ -1,0 +1,50 @@
+package app.connections.grant;
+
+import app.connections.platform.BadRequestException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+
+/** US dollars as integer micro-dollars, the only way amounts are kept and compared. */
+public final class Money {
+    /** $1,000,000 — no single amount or cap is larger. */
+    public static final long MAX_MICROS = 1_000_000L * 1_000_000L;
+
+    private Money() {
+    }
+
+    /** A non-negative, finite dollar amount from JSON, or a 400 naming the field. */
+    public static long micros(JsonNode value, String field) {
+        if (value == null || !value.isNumber()) {
+            throw new BadRequestException(field, field + " must be a number of US dollars");
+        }
+        return micros(value.decimalValue(), field);
+    }
+
+    public static long micros(BigDecimal dollars, String field) {
+        if (dollars.signum() < 0) {
+            throw new BadRequestException(field, field + " must not be negative");
+        }
+        BigDecimal micros = dollars.movePointRight(6).setScale(0, RoundingMode.HALF_UP);
+        if (micros.compareTo(BigDecimal.valueOf(MAX_MICROS)) > 0) {
+            throw new BadRequestException(field, field + " must be at most 1000000");
+        }
+        return micros.longValueExact();
+    }
+
+    /** A dollar amount from an untyped value (the runtime's JSON): a finite, non-negative number. */
+    public static long micros(Object value, String field) {
+        if (value instanceof Number n) {
+            double d = n.doubleValue();
+            if (Double.isNaN(d) || Double.isInfinite(d)) {
+                throw new BadRequestException(field, field + " must be a finite number");
+            }
+            return micros(new BigDecimal(n.toString()), field);
+        }
+        throw new BadRequestException(field, field + " must be a number of US dollars");
+    }
+
+    public static BigDecimal dollars(long micros) {
+        return BigDecimal.valueOf(micros, 6).stripTrailingZeros();
+    }
+}

@@ -1,0 +1,41 @@
+package app.connections.grant;
+
+import java.time.Instant;
+
+/**
+ * Port: month-to-date spend per grant, reserved before a call and settled after, so concurrent
+ * runs can never spend past the cap. Months are UTC calendar months ({@code yyyy-MM}).
+ */
+public interface SpendLedger {
+    /**
+     * Reserves {@code micros} against the month, atomically, unless that would pass {@code cap}
+     * (no cap: always reserved).
+     */
+    Reservation reserve(String connectionId, String workspaceId, String month, long micros, Long capMicros,
+                        Instant expiresAt);
+
+    /** Replaces a reservation with the actual cost; settling again changes nothing. */
+    Settlement settle(String reservationId, long actualMicros, Instant now);
+
+    /** Releases the month's reservations that expired unsettled; returns how many. */
+    int releaseExpired(String connectionId, String workspaceId, String month, Instant now);
+
+    MonthSpend spend(String connectionId, String workspaceId, String month);
+
+    /** Records that the month's cap was reached; true only the first time (one event per grant and month). */
+    boolean firstTimeCapReached(String connectionId, String workspaceId, String month);
+
+    sealed interface Reservation {
+        record Reserved(String reservationId) implements Reservation {
+        }
+
+        record CapReached() implements Reservation {
+        }
+    }
+
+    enum Settlement { SETTLED, ALREADY_SETTLED, UNKNOWN }
+
+    /** @param spentMicros settled spend; @param committedMicros settled plus open reservations */
+    record MonthSpend(long spentMicros, long committedMicros) {
+    }
+}

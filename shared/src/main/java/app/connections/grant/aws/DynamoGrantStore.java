@@ -1,0 +1,70 @@
+package app.connections.grant.aws;
+
+import static app.connections.platform.aws.Items.n;
+import static app.connections.platform.aws.Items.optStr;
+import static app.connections.platform.aws.Items.s;
+import static app.connections.platform.aws.Items.str;
+
+import app.connections.connection.Connection;
+import app.connections.connection.aws.GrantCopies;
+import app.connections.grant.Grant;
+import app.connections.grant.GrantStore;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+
+/** Grant items, each with a copy of its connection for the granted workspace's picker ({@link GrantCopies}). */
+public final class DynamoGrantStore implements GrantStore {
+    private final DynamoDbClient dynamo;
+    private final String table;
+
+    public DynamoGrantStore(DynamoDbClient dynamo, String table) {
+        this.dynamo = dynamo;
+        this.table = table;
+    }
+
+    @Override
+    public boolean put(Grant grant, Connection connection) {
+        Map<String, AttributeValue> item = new HashMap<>(GrantCopies.copy(connection, grant.workspaceId()));
+        grant.capMicros().ifPresent(cap -> item.put("capMicros", n(cap)));
+        item.put("grantCreatedAt", s(grant.createdAt().toString()));
+        item.put("grantUpdatedAt", s(grant.updatedAt().toString()));
+        Optional<Grant> before = find(grant.connectionId(), grant.workspaceId());
+        before.ifPresent(b -> item.put("grantCreatedAt", s(b.createdAt().toString())));
+        dynamo.putItem(b -> b.tableName(table).item(item));
+        return before.isEmpty();
+    }
+
+    @Override
+    public Optional<Grant> find(String connectionId, String workspaceId) {
+        var response = dynamo.getItem(b -> b.tableName(table).consistentRead(true).key(GrantCopies.key(connectionId, workspaceId)));
+        return response.hasItem() && !response.item().isEmpty() ? Optional.of(fromItem(response.item())) : Optional.empty();
+    }
+
+    @Override
+    public List<Grant> of(String connectionId) {
+        return dynamo.query(b -> b.tableName(table).consistentRead(true)
+                        .keyConditionExpression("pk = :pk AND begins_with(sk, :grant)")
+                        .expressionAttributeValues(Map.of(":pk", s("CONNECTION#" + connectionId), ":grant", s("GRANT#"))))
+                .items().stream().map(DynamoGrantStore::fromItem).toList();
+    }
+
+    @Override
+    public boolean delete(String connectionId, String workspaceId) {
+        var deleted = dynamo.deleteItem(b -> b.tableName(table).key(GrantCopies.key(connectionId, workspaceId))
+                .returnValues(ReturnValue.ALL_OLD));
+        return deleted.hasAttributes() && !deleted.attributes().isEmpty();
+    }
+
+    private static Grant fromItem(Map<String, AttributeValue> item) {
+        return new Grant(str(item, "id"), str(item, "accountId"), str(item, "grantWorkspaceId"),
+                item.containsKey("capMicros") ? Optional.of(Long.parseLong(item.get("capMicros").n())) : Optional.empty(),
+                Instant.parse(optStr(item, "grantCreatedAt").orElse(str(item, "createdAt"))),
+                Instant.parse(optStr(item, "grantUpdatedAt").orElse(str(item, "updatedAt"))));
+    }
+}
