@@ -52,6 +52,9 @@ public interface ConnectionStore {
     /** An account's own (account-scoped) connections that are ACTIVE or ERROR, by app and label. */
     java.util.List<Connection> ofAccount(String accountId);
 
+    /** The OAuth connections a person authorized in a workspace (the client portal), oldest first. */
+    java.util.List<Connection> authorizedBy(String accountId, String workspaceId, String userId);
+
     /** How many shards the {@code due} index is spread over. */
     int dueShards();
 

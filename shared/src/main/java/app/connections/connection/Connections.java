@@ -7,6 +7,7 @@ import app.connections.events.ConnectionEvent;
 import app.connections.events.EventPublisher;
 import app.connections.platform.BadRequestException;
 import app.connections.platform.ConflictException;
+import app.connections.portal.Revocations;
 import app.connections.resolve.Reauthorizations;
 import app.connections.vault.Credential;
 import app.connections.vault.SecretOwner;
@@ -41,12 +42,13 @@ public final class Connections {
     private final Fingerprinter fingerprinter;
     private final EventPublisher events;
     private final Reauthorizations reauthorizations;
+    private final Revocations revocations;
     private final Clock clock;
     private final int recoveryWindowDays;
 
     public Connections(ConnectionStore store, WorkspaceAccess access, AppCatalog catalog, Vault vault, ApiKeyCheck keyCheck,
-                       Fingerprinter fingerprinter, EventPublisher events, Reauthorizations reauthorizations, Clock clock,
-                       int recoveryWindowDays) {
+                       Fingerprinter fingerprinter, EventPublisher events, Reauthorizations reauthorizations,
+                       Revocations revocations, Clock clock, int recoveryWindowDays) {
         this.store = store;
         this.access = new ConnectionAccess(access, store);
         this.catalog = catalog;
@@ -55,6 +57,7 @@ public final class Connections {
         this.fingerprinter = fingerprinter;
         this.events = events;
         this.reauthorizations = reauthorizations;
+        this.revocations = revocations;
         this.clock = clock;
         this.recoveryWindowDays = recoveryWindowDays;
     }
@@ -135,25 +138,14 @@ public final class Connections {
     }
 
     /**
-     * Revokes: the record stays (status REVOKED) for audit and its id is never reused, the secret is
-     * scheduled for deletion with a recovery window, and {@code Connection Revoked} is published
-     * once. Revoking again changes nothing.
+     * Revokes through the one revocation path (OAuth tokens also at the provider): the record stays
+     * (REVOKED) for audit, its id is never reused, the secret is scheduled for deletion, and
+     * {@code Connection Revoked} is published once. Revoking again changes nothing.
      */
     public Connection revoke(BuilderUser caller, Target target, String connectionId) {
         Connection connection = access.visible(caller, target, connectionId);
         access.requireAdminOf(caller, target);
-        if (connection.status() == ConnectionStatus.REVOKED) {
-            connection.secretRef().ifPresent(ref -> vault.scheduleDeletion(ref, recoveryWindowDays));
-            return connection;
-        }
-        Instant now = clock.instant();
-        Connection revoked = connection.withStatus(ConnectionStatus.REVOKED, now);
-        Connection stored = connection.externalIdentity().isPresent()
-                ? store.updateReleasing(revoked, IdentityKey.of(connection))
-                : store.update(revoked);
-        stored.secretRef().ifPresent(ref -> vault.scheduleDeletion(ref, recoveryWindowDays));
-        events.publish(ConnectionEvents.of(ConnectionEvent.REVOKED, stored, "revoked_by_user", now));
-        return stored;
+        return revocations.revoke(connection, "revoked_by_user");
     }
 
     /** Parses the picker's {@code authKind} filter: one or more kinds, comma-separated. */

@@ -83,6 +83,23 @@ public final class ConnectFlow {
     /** A session for "Connect New Account" (workspace or account admins). */
     public ConnectSession createSession(BuilderUser caller, Target target, NewConnectSession request) {
         String accountId = access.requireAdmin(caller, target);
+        Optional<String> reconnect = Optional.ofNullable(request.reconnectConnectionId());
+        if (reconnect.isPresent()) {
+            try {
+                access.visible(caller, target, reconnect.get());
+            } catch (NotFoundException e) {
+                throw new BadRequestException("reconnectConnectionId", "no such connection here");
+            }
+        }
+        return createSessionAs(accountId, target, caller.userId(), request);
+    }
+
+    /**
+     * A session for a caller whose access to {@code target} was already checked (the builder
+     * above, or a portal client in its own workspace); the connection records {@code userId} as
+     * the person who authorized it.
+     */
+    public ConnectSession createSessionAs(String accountId, Target target, String userId, NewConnectSession request) {
         App app = catalog.find(request.app()).orElseThrow(() -> new BadRequestException("app", "unknown app"));
         if (!app.supports(CredentialKind.OAUTH2)) {
             throw new BadRequestException("app", app.name() + " does not connect with OAuth 2.0");
@@ -91,12 +108,9 @@ public final class ConnectFlow {
         Map<String, String> fields = app.validateFields(request.fields(), CredentialKind.OAUTH2);
         Optional<String> reconnect = Optional.ofNullable(request.reconnectConnectionId());
         if (reconnect.isPresent()) {
-            Connection existing;
-            try {
-                existing = access.visible(caller, target, reconnect.get());
-            } catch (NotFoundException e) {
-                throw new BadRequestException("reconnectConnectionId", "no such connection here");
-            }
+            Connection existing = connections.find(reconnect.get()).filter(c -> c.accountId().equals(accountId)
+                            && c.scope() == target.scope() && c.scopeOwner().equals(target.ownerId()))
+                    .orElseThrow(() -> new BadRequestException("reconnectConnectionId", "no such connection here"));
             if (!existing.app().equals(app.key()) || existing.credentialKind() != CredentialKind.OAUTH2
                     || existing.status() == ConnectionStatus.REVOKED) {
                 throw new BadRequestException("reconnectConnectionId", "that connection cannot be reconnected with " + app.name());
@@ -105,7 +119,7 @@ public final class ConnectFlow {
         Instant now = clock.instant();
         ConnectSession session = new ConnectSession(Pkce.randomToken(), accountId,
                 target.scope() == Scope.WORKSPACE ? Optional.of(target.ownerId()) : Optional.empty(),
-                target.scope(), app.key(), label, fields, reconnect, caller.userId(), now, now.plus(SESSION_LIFETIME),
+                target.scope(), app.key(), label, fields, reconnect, userId, now, now.plus(SESSION_LIFETIME),
                 ConnectSessionStatus.CREATED, Optional.empty(), Optional.empty(), 0);
         sessions.create(session);
         return session;

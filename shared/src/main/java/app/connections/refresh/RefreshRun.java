@@ -20,12 +20,15 @@ import java.util.function.Supplier;
 public final class RefreshRun {
     private final ConnectionStore store;
     private final TokenRefresher refresher;
+    private final app.connections.portal.Revocations revocations;
     private final Clock clock;
     private final int parallelism;
 
-    public RefreshRun(ConnectionStore store, TokenRefresher refresher, Clock clock, int parallelism) {
+    public RefreshRun(ConnectionStore store, TokenRefresher refresher, app.connections.portal.Revocations revocations,
+                      Clock clock, int parallelism) {
         this.store = store;
         this.refresher = refresher;
+        this.revocations = revocations;
         this.clock = clock;
         this.parallelism = parallelism;
     }
@@ -41,6 +44,9 @@ public final class RefreshRun {
         AtomicInteger notDue = new AtomicInteger();
         int considered = 0;
         boolean stopped = false;
+        if (remaining.get().compareTo(safetyMargin) >= 0) {
+            revocations.retryDue(); // provider revocations that were unavailable earlier
+        }
         Semaphore slots = new Semaphore(parallelism);
         ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
         try {

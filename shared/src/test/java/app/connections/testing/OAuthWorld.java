@@ -76,16 +76,21 @@ public final class OAuthWorld implements AutoCloseable {
 
     /** An ACTIVE OAuth connection of {@code externalAccount} whose access token expires in {@code expiresIn}. */
     public Connection oauthConnection(String externalAccount, Duration expiresIn) {
+        return oauthConnection(externalAccount, expiresIn, workspace, "admin-1");
+    }
+
+    /** An ACTIVE OAuth connection in {@code workspaceId}, authorized by {@code person}. */
+    public Connection oauthConnection(String externalAccount, Duration expiresIn, String workspaceId, String person) {
         Map<String, String> granted = provider.grant(externalAccount);
         Instant now = clock.instant();
         String id = UUID.randomUUID().toString();
         created.add(id);
-        Connection c = Connection.create(id, account, Optional.of(workspace), Scope.WORKSPACE, app, "CRM " + externalAccount,
-                CredentialKind.OAUTH2, ConnectionStatus.ACTIVE, Map.of(), "admin-1", now);
+        Connection c = Connection.create(id, account, Optional.of(workspaceId), Scope.WORKSPACE, app, "CRM " + externalAccount,
+                CredentialKind.OAUTH2, ConnectionStatus.ACTIVE, Map.of(), person, now);
         var ref = vault.create(owner(c), new Credential(Map.of("accessToken", granted.get("access_token"),
                 "refreshToken", granted.get("refresh_token"), "tokenType", "Bearer",
                 "expiresAt", now.plus(expiresIn).toString())));
-        return store.create(c.authorized(externalAccount, "admin-1", ref, TokenSchedule.granted(now.plus(expiresIn), true), now));
+        return store.create(c.authorized(externalAccount, person, ref, TokenSchedule.granted(now.plus(expiresIn), true), now));
     }
 
     /** An ACTIVE API-key connection of this world's workspace. */

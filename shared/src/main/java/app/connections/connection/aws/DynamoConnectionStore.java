@@ -255,20 +255,7 @@ public final class DynamoConnectionStore implements ConnectionStore {
 
     @Override
     public List<Connection> ofAccount(String accountId) {
-        List<Connection> out = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            QueryRequest.Builder query = QueryRequest.builder().tableName(table).indexName("picker")
-                    .keyConditionExpression("pickerPk = :pk")
-                    .expressionAttributeValues(Map.of(":pk", s("ACCT#" + accountId)));
-            if (start != null) {
-                query.exclusiveStartKey(start);
-            }
-            QueryResponse page = dynamo.query(query.build());
-            page.items().forEach(item -> out.add(ConnectionItems.fromItem(item)));
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
-        return out;
+        return queryAll("picker", "pickerPk", "ACCT#" + accountId);
     }
 
     @Override
@@ -291,12 +278,23 @@ public final class DynamoConnectionStore implements ConnectionStore {
 
     @Override
     public List<Connection> needingAttention(String accountId, String workspaceId) {
+        return queryAll("attention", "attentionPk", ConnectionItems.workspacePartition(accountId, workspaceId));
+    }
+
+    @Override
+    public List<Connection> authorizedBy(String accountId, String workspaceId, String userId) {
+        return queryAll("authorizer", "authorizerPk", ConnectionItems.workspacePartition(accountId, workspaceId) + "#USER#" + userId);
+    }
+
+    /** Every connection in one partition of an index. */
+    private List<Connection> queryAll(String index, String partitionAttribute, String partition) {
         List<Connection> out = new ArrayList<>();
         Map<String, AttributeValue> start = null;
         do {
-            QueryRequest.Builder query = QueryRequest.builder().tableName(table).indexName("attention")
-                    .keyConditionExpression("attentionPk = :pk")
-                    .expressionAttributeValues(Map.of(":pk", s(ConnectionItems.workspacePartition(accountId, workspaceId))));
+            QueryRequest.Builder query = QueryRequest.builder().tableName(table).indexName(index)
+                    .keyConditionExpression("#pk = :pk")
+                    .expressionAttributeNames(Map.of("#pk", partitionAttribute))
+                    .expressionAttributeValues(Map.of(":pk", s(partition)));
             if (start != null) {
                 query.exclusiveStartKey(start);
             }

@@ -7,6 +7,10 @@ import app.connections.grant.Grants;
 import app.connections.grant.aws.DynamoGrantStore;
 import app.connections.grant.aws.DynamoSpendLedger;
 import app.connections.oauth.ConnectFlow;
+import app.connections.oauth.RevocationEndpoint;
+import app.connections.portal.Portal;
+import app.connections.portal.Revocations;
+import app.connections.portal.aws.DynamoPendingRevocations;
 import app.connections.refresh.RefreshPolicy;
 import app.connections.refresh.RefreshRun;
 import app.connections.refresh.TokenRefresher;
@@ -98,7 +102,18 @@ public final class Services {
     }
 
     public RefreshRun refreshRun(AppCatalog catalog) {
-        return new RefreshRun(store(), tokenRefresher(catalog), clock, config.refreshParallelism());
+        return new RefreshRun(store(), tokenRefresher(catalog), revocations(catalog), clock, config.refreshParallelism());
+    }
+
+    public Revocations revocations(AppCatalog catalog) {
+        return new Revocations(store(), vault(), catalog, new SecretsManagerOAuthClients(aws.secrets(), config.secretNamePrefix()),
+                new RevocationEndpoint(providerHttp()), new DynamoPendingRevocations(aws.dynamo(), config.tableName()), events(),
+                clock, config.secretRecoveryDays());
+    }
+
+    public Portal portal(AppCatalog catalog) {
+        return new Portal(store(), new DynamoWorkspaceRegistry(aws.dynamo(), config.tableName()), connectFlow(catalog),
+                tokenRefresher(catalog), revocations(catalog), vault());
     }
 
     public Resolver resolver(AppCatalog catalog) {
@@ -147,6 +162,7 @@ public final class Services {
                 new KmsFingerprinter(aws.kms(), config.fingerprintKeyId()),
                 events(),
                 reauthorizations(),
+                revocations(catalog),
                 clock,
                 config.secretRecoveryDays());
     }

@@ -32,6 +32,8 @@ public final class TokenEndpointStandIn implements AutoCloseable {
     private final Deque<Failure> scripted = new ConcurrentLinkedDeque<>();
     private final AtomicInteger tokenCalls = new AtomicInteger();
     private final AtomicInteger refreshCalls = new AtomicInteger();
+    private final AtomicInteger revocationCalls = new AtomicInteger();
+    private final AtomicInteger failingRevocations = new AtomicInteger();
     private final Map<String, Boolean> revokedRefreshTokens = new ConcurrentHashMap<>();
     private volatile Duration latency = Duration.ZERO;
     private volatile String nextSubject = "account-1";
@@ -116,12 +118,25 @@ public final class TokenEndpointStandIn implements AutoCloseable {
         exchange.close();
     }
 
+    /** The next {@code n} revocation requests answer 503. */
+    public void failRevocations(int n) {
+        failingRevocations.set(n);
+    }
+
+    public int revocationCalls() {
+        return revocationCalls.get();
+    }
+
     private void revoke(HttpExchange exchange) throws IOException {
+        revocationCalls.incrementAndGet();
         Map<String, String> f = form(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-        String token = f.getOrDefault("token", "");
-        if (refreshTokens.remove(token) != null) {
-            revokedRefreshTokens.put(token, true);
+        if (failingRevocations.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            send(exchange, 503, "{\"error\":\"temporarily_unavailable\"}");
+            return;
         }
+        String token = f.getOrDefault("token", "");
+        refreshTokens.remove(token);
+        revokedRefreshTokens.put(token, true); // RFC 7009: an already invalid token is answered 200 too
         exchange.sendResponseHeaders(200, -1);
         exchange.close();
     }

@@ -97,6 +97,12 @@ class DevServerTest {
     }
 
     @Test
+    void aBuilderTokenIs401OnAPortalRouteAndAPortalTokenIsServedThere() throws Exception {
+        assertThat(get("/portal/connections", adminToken).statusCode()).isEqualTo(401);
+        assertThat(get("/portal/connections", portalToken).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void anExpiredTokenSignedWithThePoolsOwnKeyIs401() throws Exception {
         RSAKey poolKey = motoSigningKey();
         String expired = sign(poolKey, builderClaims().expirationTime(Date.from(Instant.now().minusSeconds(60))).build());

@@ -1,0 +1,111 @@
+package app.connections.portal;
+
+import app.connections.auth.PortalClient;
+import app.connections.connection.Connection;
+import app.connections.connection.ConnectionStatus;
+import app.connections.connection.ConnectionStore;
+import app.connections.connection.CredentialKind;
+import app.connections.connection.Target;
+import app.connections.oauth.ConnectFlow;
+import app.connections.oauth.ConnectSession;
+import app.connections.oauth.NewConnectSession;
+import app.connections.platform.NotFoundException;
+import app.connections.refresh.RefreshOutcome;
+import app.connections.refresh.TokenRefresher;
+import app.connections.vault.SecretOwner;
+import app.connections.vault.Vault;
+import app.connections.workspace.WorkspaceRegistry;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The client portal: a client of the agency manages the OAuth connections they authorized in
+ * their own workspace — connect, rotate, revoke — and nothing else. Anything else is "not found".
+ */
+public final class Portal {
+    private final ConnectionStore store;
+    private final WorkspaceRegistry workspaces;
+    private final ConnectFlow flow;
+    private final TokenRefresher refresher;
+    private final Revocations revocations;
+    private final Vault vault;
+
+    public Portal(ConnectionStore store, WorkspaceRegistry workspaces, ConnectFlow flow, TokenRefresher refresher,
+                  Revocations revocations, Vault vault) {
+        this.store = store;
+        this.workspaces = workspaces;
+        this.flow = flow;
+        this.refresher = refresher;
+        this.revocations = revocations;
+        this.vault = vault;
+    }
+
+    /** The outcome of a rotation. */
+    public sealed interface Rotation {
+        record Rotated(Connection connection) implements Rotation {
+        }
+
+        /** The provider cannot refresh: reconnect instead (a connect session in reconnect mode). */
+        record ReauthorizationRequired(String reauthorizeUrl) implements Rotation {
+        }
+    }
+
+    public ConnectSession connect(PortalClient client, NewConnectSession request) {
+        workspaces.find(client.accountId(), client.workspaceId()).orElseThrow(() -> new NotFoundException("workspace"));
+        return flow.createSessionAs(client.accountId(), Target.workspace(client.workspaceId()), client.userId(),
+                new NewConnectSession(request.app(), request.label(), request.fields(), null));
+    }
+
+    public String startUrl(ConnectSession session) {
+        return flow.startUrl(session).toString();
+    }
+
+    public List<Connection> connections(PortalClient client) {
+        return store.authorizedBy(client.accountId(), client.workspaceId(), client.userId());
+    }
+
+    /** Fresh tokens now, under the same lease as every refresh; the superseded refresh token is revoked at the provider. */
+    public Rotation rotate(PortalClient client, String connectionId) {
+        Connection c = own(client, connectionId);
+        SecretOwner owner = new SecretOwner(c.accountId(), c.workspaceId(), c.id(), c.app());
+        String before = c.secretRef().map(ref -> vault.read(ref, owner).get("refreshToken")).orElse(null);
+        RefreshOutcome outcome = refresher.refresh(c.id(), true);
+        for (int attempt = 0; outcome instanceof RefreshOutcome.Busy && attempt < 100; attempt++) {
+            sleep();
+            outcome = refresher.refresh(c.id(), true);
+        }
+        if (outcome instanceof RefreshOutcome.Refreshed refreshed) {
+            String after = vault.read(refreshed.connection().secretRef().orElseThrow(), owner).get("refreshToken");
+            if (before != null && !before.equals(after)) {
+                revocations.revokeSuperseded(refreshed.connection(), before);
+            }
+            return new Rotation.Rotated(refreshed.connection());
+        }
+        ConnectSession session = flow.createSessionAs(client.accountId(), Target.workspace(client.workspaceId()), client.userId(),
+                new NewConnectSession(c.app(), null, c.fields(), c.id()));
+        return new Rotation.ReauthorizationRequired(flow.startUrl(session).toString());
+    }
+
+    public Connection revoke(PortalClient client, String connectionId) {
+        return revocations.revoke(own(client, connectionId), "revoked_by_client");
+    }
+
+    /** The client's own OAuth connection in their workspace; anything else is "not found". */
+    private Connection own(PortalClient client, String connectionId) {
+        return Optional.ofNullable(connectionId).filter(id -> id.length() <= 64).flatMap(store::find)
+                .filter(c -> c.accountId().equals(client.accountId())
+                        && c.workspaceId().orElse("").equals(client.workspaceId())
+                        && c.credentialKind() == CredentialKind.OAUTH2
+                        && c.authorizedBy().orElse("").equals(client.userId())
+                        && c.status() != ConnectionStatus.PENDING)
+                .orElseThrow(() -> new NotFoundException("connection"));
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
