@@ -9,7 +9,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 
-/** A moto server process from the project venv, on a free loopback port. */
+/**
+ * A moto server process from the project venv, on a free loopback port, started through
+ * {@code local/aws/moto_serialized.py}: moto's own application with requests processed one at a
+ * time, as DynamoDB's per-item serialization and atomic transactions require (see the script).
+ */
 public final class MotoServer implements AutoCloseable {
     private final Process process;
     private final String endpoint;
@@ -19,17 +23,18 @@ public final class MotoServer implements AutoCloseable {
         this.endpoint = endpoint;
     }
 
-    /** Starts {@code .venv/bin/moto_server} and waits until it answers. */
+    /** Starts moto from the project venv and waits until it answers. */
     public static MotoServer start(Path projectRoot) {
-        Path binary = projectRoot.resolve(".venv/bin/moto_server");
-        if (!Files.isExecutable(binary)) {
-            throw new IllegalStateException(binary + " is missing: run bin/setup (README) to create the project venv");
+        Path binary = projectRoot.resolve(".venv/bin/python");
+        Path launcher = projectRoot.resolve("local/aws/moto_serialized.py");
+        if (!Files.isExecutable(binary) || !Files.exists(projectRoot.resolve(".venv/bin/moto_server"))) {
+            throw new IllegalStateException(binary + " with moto is missing: run bin/setup (README) to create the project venv");
         }
         int port = freePort();
         Path log = projectRoot.resolve(".local/moto-" + port + ".log");
         try {
             Files.createDirectories(log.getParent());
-            Process process = new ProcessBuilder(binary.toString(), "-H", "127.0.0.1", "-p", Integer.toString(port))
+            Process process = new ProcessBuilder(binary.toString(), launcher.toString(), "-H", "127.0.0.1", "-p", Integer.toString(port))
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())
                     .start();

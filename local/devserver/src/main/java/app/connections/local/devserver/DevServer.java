@@ -52,7 +52,7 @@ public final class DevServer implements AutoCloseable {
     private final Map<String, LocalFunction> functionsByName = new LinkedHashMap<>();
     private final String baseUrl;
     /** Local pages: the demo builder page (and later the portal page). */
-    private static final Map<String, String> STATIC_PAGES = Map.of("/", "/pages/builder.html");
+    private static final Map<String, String> STATIC_PAGES = Map.of("/", "/pages/builder.html", "/portal", "/pages/portal.html");
     /** Dev-only: a fresh ID token for a seeded user (bin/local); null in tests. */
     private volatile java.util.function.Function<String, String> devTokens;
 
@@ -178,10 +178,11 @@ public final class DevServer implements AutoCloseable {
 
                 Try the OAuth popup: open %s/ and click "Connect New Account" (app "demo",
                 a local OAuth server: sign in with any user name).
+                The client portal: %s/portal (as client@acme.test).
                 Stop with Ctrl-C.
                 """.formatted(stack.apiBaseUrl(), stack.endpoint(), stack.region(), described,
                 seed.accountAdminEmail(), stack.apiBaseUrl(), seed.demoAccountId(), String.join(", ", seed.emails()),
-                String.join(", ", seed.standInKeys().keySet()), stack.apiBaseUrl());
+                String.join(", ", seed.standInKeys().keySet()), stack.apiBaseUrl(), stack.apiBaseUrl());
     }
 
     private void handle(HttpExchange exchange) throws IOException {
