@@ -7,7 +7,7 @@
 // and SUBJECT; or by hand against `bin/local`: BASE_URL=http://127.0.0.1:8787 node --test
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
+import { launch } from './browser.mjs';
 
 const BASE_URL = process.env.BASE_URL ?? 'http://127.0.0.1:8787';
 const TOKEN = process.env.TOKEN;
@@ -28,11 +28,7 @@ async function connectThroughPopup(page) {
 }
 
 test('a person connects the demo app through the popup and sees it in the picker', async () => {
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
+  const browser = await launch();
   try {
     const page = await browser.newPage();
     const fragment = TOKEN ? `#token=${encodeURIComponent(TOKEN)}` : '';

@@ -3,16 +3,12 @@
 // passes BASE_URL, TOKEN, ROTATE_ID and REVOKE_ID.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
+import { launch } from './browser.mjs';
 
 const { BASE_URL, TOKEN, ROTATE_ID, REVOKE_ID, SCREENSHOT } = process.env;
 
 test('a client rotates one connection and revokes another on the portal page', async () => {
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
+  const browser = await launch();
   try {
     const page = await browser.newPage();
     await page.goto(`${BASE_URL}/portal#token=${encodeURIComponent(TOKEN)}`);

@@ -2,6 +2,7 @@ package app.connections.functions.oauth;
 
 import app.connections.local.aws.LocalAws;
 import app.connections.local.aws.ProviderStandIn;
+import app.connections.testing.OAuthWorld;
 import app.connections.oauth.aws.SecretsManagerOAuthClients;
 import app.connections.platform.Config;
 import app.connections.platform.Json;
@@ -22,11 +23,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -47,7 +43,7 @@ final class OAuthFixture implements AutoCloseable {
     final MockOAuth2Server oauth = new MockOAuth2Server();
     final ProviderStandIn standIn = new ProviderStandIn();
     final String account = "acct-" + UUID.randomUUID().toString().substring(0, 8);
-    final MutableClock clock = new MutableClock();
+    final OAuthWorld.MutableClock clock = new OAuthWorld.MutableClock();
     final Config config;
     final Services services;
     final OAuthHandler handler;
@@ -171,29 +167,5 @@ final class OAuthFixture implements AutoCloseable {
     public void close() {
         oauth.shutdown();
         standIn.close();
-    }
-
-    /** A clock the test moves forward. */
-    static final class MutableClock extends Clock {
-        private volatile Instant now = Instant.now();
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

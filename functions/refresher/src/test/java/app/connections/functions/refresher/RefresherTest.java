@@ -9,7 +9,7 @@ import app.connections.local.aws.LocalAws;
 import app.connections.local.aws.LocalAwsExtension;
 import app.connections.local.aws.TokenEndpointStandIn.Failure;
 import app.connections.testing.OAuthWorld;
-import app.connections.testing.TestContext;
+import app.connections.api.lambda.LocalLambdaContext;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
@@ -39,7 +39,7 @@ class RefresherTest {
 
     private Map<String, Object> runOnce() throws Exception {
         Map<String, Object> summary = handler.handleRequest(Map.of("source", "aws.events", "detail-type", "Scheduled Event"),
-                TestContext.of("RefresherFunction"));
+                LocalLambdaContext.of("RefresherFunction"));
         return summary;
     }
 
@@ -182,7 +182,7 @@ class RefresherTest {
     void aRunStopsStartingWorkWhenTheFunctionIsAboutToTimeOut() throws Exception {
         world.oauthConnection("acct-late", Duration.ofMinutes(5));
 
-        Map<String, Object> summary = handler.handleRequest(Map.of(), new TestContext("RefresherFunction", 5_000));
+        Map<String, Object> summary = handler.handleRequest(Map.of(), LocalLambdaContext.of("RefresherFunction", 5_000));
 
         assertThat(summary.get("stoppedEarly")).isEqualTo(true);
         assertThat(summary.get("considered")).isEqualTo(0);

@@ -14,7 +14,7 @@ import app.connections.oauth.NewConnectSession;
 import app.connections.platform.Json;
 import app.connections.resolve.Alerts;
 import app.connections.testing.OAuthWorld;
-import app.connections.testing.TestContext;
+import app.connections.api.lambda.LocalLambdaContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -58,7 +58,7 @@ class ResolverTest {
         input.put("accountId", world.account);
         input.put("workspaceId", world.workspace);
         input.put("runId", runId);
-        return handler.handleRequest(input, TestContext.of("ResolverFunction"));
+        return handler.handleRequest(input, LocalLambdaContext.of("ResolverFunction"));
     }
 
     @SuppressWarnings("unchecked")
@@ -175,12 +175,12 @@ class ResolverTest {
         assertThat(resolve(revoked, "run-1")).containsEntry("status", "denied").containsEntry("reason", "revoked");
         Map<String, Object> otherWorkspace = new HashMap<>(Map.of("connectionId", mine.id(), "accountId", world.account,
                 "workspaceId", "ws-globex", "runId", "r", "stepId", "s"));
-        assertThat(handler.handleRequest(otherWorkspace, TestContext.of("ResolverFunction"))).containsEntry("reason", "not_visible");
+        assertThat(handler.handleRequest(otherWorkspace, LocalLambdaContext.of("ResolverFunction"))).containsEntry("reason", "not_visible");
         Map<String, Object> otherAccount = new HashMap<>(otherWorkspace);
         otherAccount.put("workspaceId", world.workspace);
         otherAccount.put("accountId", "acct-someone-else");
-        assertThat(handler.handleRequest(otherAccount, TestContext.of("ResolverFunction"))).containsEntry("reason", "not_visible");
-        assertThat(handler.handleRequest(Map.of("connectionId", mine.id()), TestContext.of("ResolverFunction")))
+        assertThat(handler.handleRequest(otherAccount, LocalLambdaContext.of("ResolverFunction"))).containsEntry("reason", "not_visible");
+        assertThat(handler.handleRequest(Map.of("connectionId", mine.id()), LocalLambdaContext.of("ResolverFunction")))
                 .containsEntry("status", "denied").containsEntry("reason", "bad_request");
     }
 

@@ -7,12 +7,10 @@ import app.connections.local.aws.LocalAws;
 import app.connections.local.aws.LocalAwsExtension;
 import app.connections.workspace.Workspace;
 import app.connections.workspace.aws.DynamoWorkspaceRegistry;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -27,8 +25,6 @@ class BrowserOAuthPopupTest {
     @Test
     void aPersonConnectsTheDemoAppThroughThePopupAndSeesItInThePicker(LocalAws local) throws Exception {
         Path root = local.root();
-        assertThat(Path.of("/usr/bin/chromium")).as("Debian chromium (bin/setup installs it)").exists();
-        assertThat(root.resolve("browser-tests/node_modules/playwright-core")).as("playwright-core (bin/setup)").exists();
         String prefix = local.environmentOf("OAuthFunction").get("SECRET_NAME_PREFIX");
         String account = "acct-" + UUID.randomUUID().toString().substring(0, 8);
         new DynamoWorkspaceRegistry(local.clients().dynamo(), local.stack().table())
@@ -43,22 +39,9 @@ class BrowserOAuthPopupTest {
             Path catalog = Files.createTempFile("catalog", ".json");
             Files.writeString(catalog, "{\"apps\": [" + demo.catalogApp() + "]}");
             try (DevServer server = DevServer.start(local, 0, Map.of("CATALOG_FILE", catalog.toString()))) {
-                ProcessBuilder node = new ProcessBuilder("node", "--test", "oauth-popup.test.mjs")
-                        .directory(root.resolve("browser-tests").toFile())
-                        .redirectErrorStream(true);
-                node.environment().putAll(Map.of("BASE_URL", server.baseUrl(), "TOKEN", token,
+                BrowserTests.run(root, "oauth-popup.test.mjs", Map.of("BASE_URL", server.baseUrl(), "TOKEN", token,
                         "SUBJECT", "person-" + account,
                         "SCREENSHOT", root.resolve("local/devserver/target/builder-after-connect.png").toString()));
-                Process process = node.start();
-                boolean finished = process.waitFor(3, TimeUnit.MINUTES);
-                String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                if (!finished) {
-                    process.destroyForcibly();
-                }
-                System.out.println(output);
-                assertThat(finished).as("browser test finished").isTrue();
-                assertThat(process.exitValue()).as(output).isZero();
-                assertThat(output).contains("# pass 1").contains("# fail 0");
             }
         }
     }

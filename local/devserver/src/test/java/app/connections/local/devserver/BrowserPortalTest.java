@@ -9,11 +9,9 @@ import app.connections.local.aws.LocalAws;
 import app.connections.local.aws.LocalAwsExtension;
 import app.connections.testing.OAuthWorld;
 import com.nimbusds.jwt.SignedJWT;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -28,7 +26,6 @@ class BrowserPortalTest {
     @Test
     void aClientRotatesOneConnectionAndRevokesAnotherOnThePortalPage(LocalAws local) throws Exception {
         Path root = local.root();
-        assertThat(Path.of("/usr/bin/chromium")).as("Debian chromium (bin/setup installs it)").exists();
         try (OAuthWorld world = new OAuthWorld(local, "PortalFunction", Map.of())) {
             String email = "client-" + world.account + "@test.example";
             CognitoUsers users = new CognitoUsers(local.stack());
@@ -43,19 +40,9 @@ class BrowserPortalTest {
             String revokedToken = world.tokens(revoke).get("refreshToken");
 
             try (DevServer server = DevServer.start(local, 0, Map.of("CATALOG_FILE", world.config.catalogFile().orElseThrow().toString()))) {
-                ProcessBuilder node = new ProcessBuilder("node", "--test", "portal.test.mjs")
-                        .directory(root.resolve("browser-tests").toFile()).redirectErrorStream(true);
-                node.environment().putAll(Map.of("BASE_URL", server.baseUrl(), "TOKEN", token, "ROTATE_ID", rotate.id(),
-                        "REVOKE_ID", revoke.id(), "SCREENSHOT", root.resolve("local/devserver/target/portal-after-revoke.png").toString()));
-                Process process = node.start();
-                boolean finished = process.waitFor(3, TimeUnit.MINUTES);
-                String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                if (!finished) {
-                    process.destroyForcibly();
-                }
-                System.out.println(output);
-                assertThat(finished).isTrue();
-                assertThat(process.exitValue()).as(output).isZero();
+                BrowserTests.run(root, "portal.test.mjs", Map.of("BASE_URL", server.baseUrl(), "TOKEN", token,
+                        "ROTATE_ID", rotate.id(), "REVOKE_ID", revoke.id(),
+                        "SCREENSHOT", root.resolve("local/devserver/target/portal-after-revoke.png").toString()));
             }
             assertThat(world.reload(revoke).status()).isEqualTo(ConnectionStatus.REVOKED);
             assertThat(world.provider.wasRevoked(revokedToken)).as("the provider's records show the revoked token").isTrue();

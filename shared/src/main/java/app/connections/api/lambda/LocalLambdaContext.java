@@ -1,19 +1,27 @@
-package app.connections.testing;
+package app.connections.api.lambda;
 
 import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 
-/** A Lambda context with a given remaining time, for handler tests. */
-public record TestContext(String functionName, int remainingMillis) implements Context {
-    public static TestContext of(String functionName) {
-        return new TestContext(functionName, 300_000);
+/**
+ * The Lambda context of a local invocation (the dev server, tests, benchmarks): a function name,
+ * a request id, and a deadline.
+ */
+public record LocalLambdaContext(String functionName, String requestId, long deadlineMillis) implements Context {
+    /** A fresh invocation with {@code timeoutMillis} to run. */
+    public static LocalLambdaContext of(String functionName, long timeoutMillis) {
+        return new LocalLambdaContext(functionName, java.util.UUID.randomUUID().toString(), System.currentTimeMillis() + timeoutMillis);
+    }
+
+    public static LocalLambdaContext of(String functionName) {
+        return of(functionName, 300_000);
     }
 
     @Override
     public String getAwsRequestId() {
-        return "test-request";
+        return requestId;
     }
 
     @Override
@@ -23,7 +31,7 @@ public record TestContext(String functionName, int remainingMillis) implements C
 
     @Override
     public String getLogStreamName() {
-        return "test";
+        return "local";
     }
 
     @Override
@@ -53,7 +61,7 @@ public record TestContext(String functionName, int remainingMillis) implements C
 
     @Override
     public int getRemainingTimeInMillis() {
-        return remainingMillis;
+        return (int) Math.max(0, deadlineMillis - System.currentTimeMillis());
     }
 
     @Override
