@@ -38,6 +38,7 @@ public final class TokenEndpointStandIn implements AutoCloseable {
     private volatile Duration latency = Duration.ZERO;
     private volatile String nextSubject = "account-1";
     private volatile long expiresIn = 3600;
+    private volatile String tokenPrefix = "";
 
     /** A scripted answer for the next token request. */
     public record Failure(int status, String body, String retryAfter, boolean drop) {
@@ -62,9 +63,14 @@ public final class TokenEndpointStandIn implements AutoCloseable {
 
     /** Tokens as if the account had just connected: {@code access_token}, {@code refresh_token}. */
     public Map<String, String> grant(String account) {
-        String refresh = "rt-" + UUID.randomUUID();
+        String refresh = tokenPrefix + "rt-" + UUID.randomUUID();
         refreshTokens.put(refresh, account);
-        return Map.of("access_token", "at-" + UUID.randomUUID(), "refresh_token", refresh);
+        return Map.of("access_token", tokenPrefix + "at-" + UUID.randomUUID(), "refresh_token", refresh);
+    }
+
+    /** Every token issued from now on starts with {@code prefix} (a canary marker for leak scans). */
+    public void tokenPrefix(String prefix) {
+        tokenPrefix = prefix;
     }
 
     /** The user revokes every grant of the account at the provider. */
