@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -86,17 +85,17 @@ public final class Grants {
         }
     }
 
+    /** A model-provider key of the account with its grants and their spend. */
+    public record LlmKey(Connection connection, List<GrantView> grants) {
+    }
+
     /** The LLM keys page: the account's model-provider connections and, for each, its grants and spend. */
-    public List<Map<String, Object>> llmKeys(BuilderUser caller, String accountId) {
+    public List<LlmKey> llmKeys(BuilderUser caller, String accountId) {
         WorkspaceAccess.requireAccountAdmin(caller, accountId);
         return connections.ofAccount(accountId).stream()
                 .filter(c -> catalog.find(c.app()).map(a -> a.category().equals("model_provider")).orElse(false))
-                .map(c -> {
-                    Map<String, Object> key = new LinkedHashMap<>();
-                    key.put("connection", app.connections.connection.http.PublicConnection.of(c));
-                    key.put("grants", grants.of(c.id()).stream().map(this::view).toList());
-                    return key;
-                }).toList();
+                .map(c -> new LlmKey(c, grants.of(c.id()).stream().map(this::view).toList()))
+                .toList();
     }
 
     // ---- the runtime

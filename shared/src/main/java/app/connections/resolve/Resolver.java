@@ -1,6 +1,7 @@
 package app.connections.resolve;
 
 import app.connections.connection.Connection;
+import app.connections.connection.ConnectionStatus;
 import app.connections.connection.ConnectionStore;
 import app.connections.connection.CredentialKind;
 import app.connections.connection.Scope;
@@ -103,7 +104,7 @@ public final class Resolver {
                 return new ResolveResult.Waiting("refresh_pending");
             }
             c = fresh.get();
-            if (c.status() == app.connections.connection.ConnectionStatus.ERROR) {
+            if (c.status() == ConnectionStatus.ERROR) {
                 return park(c, request);
             }
         }
@@ -127,7 +128,7 @@ public final class Resolver {
                     return usable(n.connection());
                 }
                 case RefreshOutcome.Failed f -> {
-                    return f.connection().status() == app.connections.connection.ConnectionStatus.ERROR
+                    return f.connection().status() == ConnectionStatus.ERROR
                             ? Optional.of(f.connection()) : usable(f.connection());
                 }
                 case RefreshOutcome.Gone g -> {
@@ -147,7 +148,7 @@ public final class Resolver {
 
     private boolean needsRefresh(Connection c, Duration lead) {
         TokenSchedule t = c.tokenSchedule().orElseThrow();
-        return c.status() == app.connections.connection.ConnectionStatus.ACTIVE && t.refreshable()
+        return c.status() == ConnectionStatus.ACTIVE && t.refreshable()
                 && !t.expiresAt().isAfter(clock.instant().plus(lead)) && t.retryAt().map(r -> !r.isAfter(clock.instant())).orElse(true);
     }
 

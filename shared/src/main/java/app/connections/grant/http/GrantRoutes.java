@@ -5,6 +5,7 @@ import app.connections.api.HttpResponse;
 import app.connections.api.Routes;
 import app.connections.auth.BuilderUser;
 import app.connections.auth.Principals;
+import app.connections.connection.http.PublicConnection;
 import app.connections.grant.Grants;
 import app.connections.grant.Money;
 import app.connections.platform.BadRequestException;
@@ -45,7 +46,9 @@ public final class GrantRoutes {
             return HttpResponse.json(200, Map.of("revoked", true, "workspaceId", request.path("workspaceId")));
         });
         routes.put("GET /accounts/{accountId}/llm-keys", request -> HttpResponse.json(200,
-                Map.of("llmKeys", grants.llmKeys(caller(request), request.path("accountId")))));
+                Map.of("llmKeys", grants.llmKeys(caller(request), request.path("accountId")).stream()
+                        .map(key -> Map.of("connection", PublicConnection.of(key.connection()), "grants", key.grants()))
+                        .toList())));
         return Routes.of(routes);
     }
 

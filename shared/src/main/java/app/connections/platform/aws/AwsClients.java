@@ -48,7 +48,8 @@ public final class AwsClients {
         return events.get();
     }
 
-    private static <T> Supplier<T> memoize(Supplier<T> factory) {
+    /** A supplier that builds its value on first use, once, thread-safely. */
+    static <T> Supplier<T> memoize(Supplier<T> factory) {
         return new Supplier<>() {
             private volatile T value;
 

@@ -37,6 +37,7 @@ import app.connections.workspace.WorkspaceAccess;
 import app.connections.workspace.Workspaces;
 import app.connections.workspace.aws.DynamoWorkspaceRegistry;
 import java.time.Clock;
+import java.util.function.Supplier;
 
 /**
  * The composition root: real adapters built from the configuration, once per execution
@@ -48,10 +49,28 @@ public final class Services {
     private final Clock clock;
     private TokenRefresher refresher;
 
+    // Each adapter once per execution environment, built on first use (a function that never
+    // needs an SDK client never creates one); the provider HTTP client and the OAuth client
+    // registry (with its cache) are shared by every use case here.
+    private final Supplier<DynamoConnectionStore> store;
+    private final Supplier<DynamoWorkspaceRegistry> workspaceRegistry;
+    private final Supplier<SecretsManagerVault> vault;
+    private final Supplier<EventBridgePublisher> events;
+    private final Supplier<JdkProviderHttp> providerHttp;
+    private final Supplier<SecretsManagerOAuthClients> oauthClients;
+
     public Services(Config config, AwsClients aws, Clock clock) {
         this.config = config;
         this.aws = aws;
         this.clock = clock;
+        this.store = AwsClients.memoize(() -> new DynamoConnectionStore(aws.dynamo(), config.tableName()));
+        this.workspaceRegistry = AwsClients.memoize(() -> new DynamoWorkspaceRegistry(aws.dynamo(), config.tableName()));
+        this.vault = AwsClients.memoize(() ->
+                new SecretsManagerVault(aws.secrets(), aws.kms(), config.kmsKeyId(), config.secretNamePrefix()));
+        this.events = AwsClients.memoize(() -> new EventBridgePublisher(aws.events(), config.eventBusName()));
+        this.providerHttp = AwsClients.memoize(() ->
+                new JdkProviderHttp(config.outboundAllowLoopback(), config.providerTimeout()));
+        this.oauthClients = AwsClients.memoize(() -> new SecretsManagerOAuthClients(aws.secrets(), config.secretNamePrefix()));
     }
 
     public static Services fromEnvironment() {
@@ -67,20 +86,18 @@ public final class Services {
     }
 
     public Workspaces workspaces() {
-        return new Workspaces(new DynamoWorkspaceRegistry(aws.dynamo(), config.tableName()));
+        return new Workspaces(workspaceRegistry.get());
     }
 
     public ConnectFlow connectFlow(AppCatalog catalog) {
-        var store = new DynamoConnectionStore(aws.dynamo(), config.tableName());
-        var http = providerHttp();
         return new ConnectFlow(
                 new DynamoConnectSessionStore(aws.dynamo(), config.tableName()),
-                store,
-                new ConnectionAccess(new WorkspaceAccess(new DynamoWorkspaceRegistry(aws.dynamo(), config.tableName())), store),
+                store(),
+                new ConnectionAccess(workspaceAccess(), store()),
                 catalog,
-                new SecretsManagerOAuthClients(aws.secrets(), config.secretNamePrefix()),
-                new TokenEndpoint(http),
-                new IdentityReader(http),
+                oauthClients.get(),
+                new TokenEndpoint(providerHttp()),
+                new IdentityReader(providerHttp()),
                 vault(),
                 events(),
                 reauthorizations(),
@@ -92,9 +109,8 @@ public final class Services {
     /** One token refresher per execution environment: its write budget is shared by every refresh here. */
     public synchronized TokenRefresher tokenRefresher(AppCatalog catalog) {
         if (refresher == null) {
-            var http = providerHttp();
             refresher = new TokenRefresher(store(), new DynamoLeaseStore(aws.dynamo(), config.tableName()), vault(), catalog,
-                    new SecretsManagerOAuthClients(aws.secrets(), config.secretNamePrefix()), new TokenEndpoint(http), events(),
+                    oauthClients.get(), new TokenEndpoint(providerHttp()), events(),
                     new DynamoDedupedAppAlarms(aws.dynamo(), config.tableName(), events()),
                     new WriteBudget(config.refreshWriteBudget()), RefreshPolicy.defaults(config.refreshLead()), clock);
         }
@@ -106,13 +122,13 @@ public final class Services {
     }
 
     public Revocations revocations(AppCatalog catalog) {
-        return new Revocations(store(), vault(), catalog, new SecretsManagerOAuthClients(aws.secrets(), config.secretNamePrefix()),
+        return new Revocations(store(), vault(), catalog, oauthClients.get(),
                 new RevocationEndpoint(providerHttp()), new DynamoPendingRevocations(aws.dynamo(), config.tableName()), events(),
                 clock, config.secretRecoveryDays());
     }
 
     public Portal portal(AppCatalog catalog) {
-        return new Portal(store(), new DynamoWorkspaceRegistry(aws.dynamo(), config.tableName()), connectFlow(catalog),
+        return new Portal(store(), workspaceRegistry.get(), connectFlow(catalog),
                 tokenRefresher(catalog), revocations(catalog), vault());
     }
 
@@ -124,24 +140,28 @@ public final class Services {
     public Grants grants(AppCatalog catalog) {
         return new Grants(store(), new DynamoGrantStore(aws.dynamo(), config.tableName()),
                 new DynamoSpendLedger(aws.dynamo(), config.tableName()),
-                new DynamoWorkspaceRegistry(aws.dynamo(), config.tableName()), catalog, events(), clock,
+                workspaceRegistry.get(), catalog, events(), clock,
                 config.reservationTtl());
     }
 
     public Alerts alerts() {
-        return new Alerts(store(), new WorkspaceAccess(new DynamoWorkspaceRegistry(aws.dynamo(), config.tableName())));
+        return new Alerts(store(), workspaceAccess());
+    }
+
+    private WorkspaceAccess workspaceAccess() {
+        return new WorkspaceAccess(workspaceRegistry.get());
     }
 
     private JdkProviderHttp providerHttp() {
-        return new JdkProviderHttp(config.outboundAllowLoopback(), config.providerTimeout());
+        return providerHttp.get();
     }
 
     private DynamoConnectionStore store() {
-        return new DynamoConnectionStore(aws.dynamo(), config.tableName());
+        return store.get();
     }
 
     private EventBridgePublisher events() {
-        return new EventBridgePublisher(aws.events(), config.eventBusName());
+        return events.get();
     }
 
     private Reauthorizations reauthorizations() {
@@ -149,13 +169,13 @@ public final class Services {
     }
 
     private SecretsManagerVault vault() {
-        return new SecretsManagerVault(aws.secrets(), aws.kms(), config.kmsKeyId(), config.secretNamePrefix());
+        return vault.get();
     }
 
     public Connections connections(AppCatalog catalog) {
         return new Connections(
-                new DynamoConnectionStore(aws.dynamo(), config.tableName()),
-                new WorkspaceAccess(new DynamoWorkspaceRegistry(aws.dynamo(), config.tableName())),
+                store(),
+                workspaceAccess(),
                 catalog,
                 vault(),
                 new ApiKeyCheck(providerHttp()),
