@@ -25,7 +25,8 @@ import java.util.Optional;
  * (an OAuth token expired or inside the lead window is refreshed first, under the same lease as
  * the refresher; concurrent resolves wait for the one refresh instead of making their own); ERROR
  * parks the step and answers {@code waiting}; REVOKED or anything not visible is {@code denied}.
- * Every resolve leaves an audit record.
+ * Every resolve leaves an audit record. The connection record is read on every resolve; the
+ * credential itself may come from the {@link CredentialCache} for the same record version.
  */
 public final class Resolver {
     private static final Duration PEER_WAIT = Duration.ofSeconds(10);
@@ -38,9 +39,16 @@ public final class Resolver {
     private final AuditLog audit;
     private final Grants grants;
     private final Clock clock;
+    private final CredentialCache credentials;
 
     public Resolver(ConnectionStore store, Vault vault, TokenRefresher refresher, ParkedRuns parked, AuditLog audit,
                     Grants grants, Clock clock) {
+        this(store, vault, refresher, parked, audit, grants, clock, CredentialCache.disabled(clock));
+    }
+
+    public Resolver(ConnectionStore store, Vault vault, TokenRefresher refresher, ParkedRuns parked, AuditLog audit,
+                    Grants grants, Clock clock, CredentialCache credentials) {
+        this.credentials = credentials;
         this.store = store;
         this.vault = vault;
         this.refresher = refresher;
@@ -108,8 +116,9 @@ public final class Resolver {
                 return park(c, request);
             }
         }
-        Credential credential = vault.read(c.secretRef().orElseThrow(),
-                new SecretOwner(c.accountId(), c.workspaceId(), c.id(), c.app()));
+        Connection current = c;
+        Credential credential = credentials.get(current, () -> vault.read(current.secretRef().orElseThrow(),
+                new SecretOwner(current.accountId(), current.workspaceId(), current.id(), current.app())));
         return new ResolveResult.Ok(shape(c, credential), reservationId);
     }
 

@@ -18,6 +18,7 @@ import app.connections.refresh.WriteBudget;
 import app.connections.refresh.aws.DynamoDedupedAppAlarms;
 import app.connections.refresh.aws.DynamoLeaseStore;
 import app.connections.resolve.Alerts;
+import app.connections.resolve.CredentialCache;
 import app.connections.resolve.Reauthorizations;
 import app.connections.resolve.Resolver;
 import app.connections.resolve.aws.DynamoAuditLog;
@@ -134,7 +135,8 @@ public final class Services {
 
     public Resolver resolver(AppCatalog catalog) {
         return new Resolver(store(), vault(), tokenRefresher(catalog), new DynamoParkedRuns(aws.dynamo(), config.tableName()),
-                new DynamoAuditLog(aws.dynamo(), config.tableName()), grants(catalog), clock);
+                new DynamoAuditLog(aws.dynamo(), config.tableName()), grants(catalog), clock,
+                new CredentialCache(config.credentialCacheTtl(), 1_000, clock));
     }
 
     public Grants grants(AppCatalog catalog) {
