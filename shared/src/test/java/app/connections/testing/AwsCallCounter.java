@@ -9,7 +9,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 
 /**
- * Counts every AWS API call this JVM makes, by {@code Service.Operation} (e.g.
+ * Counts every AWS API request this JVM sent and got an answer to (each attempt), by {@code Service.Operation} (e.g.
  * {@code "SecretsManager.GetSecretValue"}). A module turns it on for every SDK client by listing
  * it in {@code software/amazon/awssdk/global/handlers/execution.interceptors} on its test
  * classpath: the SDK's own global-interceptor mechanism, so production code is untouched. The
@@ -19,7 +19,7 @@ public final class AwsCallCounter implements ExecutionInterceptor {
     private static final Map<String, LongAdder> CALLS = new ConcurrentHashMap<>();
 
     @Override
-    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+    public void afterTransmission(Context.AfterTransmission context, ExecutionAttributes attributes) {
         String service = attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME);
         String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
         CALLS.computeIfAbsent(service + "." + operation, k -> new LongAdder()).increment();

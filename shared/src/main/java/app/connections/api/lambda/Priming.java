@@ -39,10 +39,16 @@ public final class Priming implements Resource {
 
     @Override
     public void beforeCheckpoint(Context<? extends Resource> context) {
+        primed();
+    }
+
+    private boolean primed() {
         try {
             prime.run();
+            return true;
         } catch (RuntimeException e) {
             LOG.warn("priming failed; the snapshot is taken unprimed: {}", e.getClass().getSimpleName());
+            return false;
         } finally {
             forget.run();
         }
@@ -57,7 +63,15 @@ public final class Priming implements Resource {
      * Runs every registered priming now, as the snapshot would (tests, and the cold-start
      * benchmark's estimate of a restored environment's first invocation).
      */
-    public static void runAll() {
-        REGISTERED.forEach(p -> p.beforeCheckpoint(null));
+    public static Outcome runAll() {
+        int failed = 0;
+        for (Priming p : REGISTERED) {
+            failed += p.primed() ? 0 : 1;
+        }
+        return new Outcome(REGISTERED.size(), failed);
+    }
+
+    /** How many primings ran, and how many of them failed. */
+    public record Outcome(int ran, int failed) {
     }
 }

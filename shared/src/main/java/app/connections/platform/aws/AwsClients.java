@@ -8,7 +8,6 @@ import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -92,7 +91,7 @@ public final class AwsClients {
     private static void prime(Runnable request) {
         try {
             request.run();
-        } catch (SdkException expected) {
+        } catch (RuntimeException expected) { // NotSent itself, or wrapped by the SDK
             for (Throwable t = expected; t != null; t = t.getCause()) {
                 if (t instanceof NotSent) {
                     return;

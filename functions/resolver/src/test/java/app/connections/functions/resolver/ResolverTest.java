@@ -224,6 +224,24 @@ class ResolverTest {
     }
 
     @Test
+    void snapStartPrimingSendsNothingToAwsAndLeavesNothingBehind() throws Exception {
+        Map<String, String> env = new HashMap<>(world.local.environmentOf("ResolverFunction"));
+        ResolverHandler runtimeHandler = app.connections.platform.Environment.with(env, ResolverHandler::new);
+        Map<String, Long> before = AwsCallCounter.snapshot();
+
+        var outcome = app.connections.api.lambda.Priming.runAll();
+
+        assertThat(outcome.ran()).isPositive();
+        assertThat(outcome.failed()).isZero();
+        assertThat(AwsCallCounter.snapshot()).as("requests that reached AWS while priming").isEqualTo(before);
+        Connection c = world.apiKeyConnection("fd-after-restore", Map.of("subdomain", "acme"));
+        Map<String, Object> input = new HashMap<>(Map.of("connectionId", c.id(), "accountId", world.account,
+                "workspaceId", world.workspace, "runId", "r", "stepId", "s"));
+        assertThat(runtimeHandler.handleRequest(input, LocalLambdaContext.of("ResolverFunction")))
+                .as("the primed handler still answers").containsEntry("status", "ok");
+    }
+
+    @Test
     void revokedOtherTenantsAndMalformedRequestsAreDenied() throws Exception {
         Connection revoked = world.apiKeyConnection("k1", Map.of("subdomain", "acme"));
         world.store.update(revoked.withStatus(ConnectionStatus.REVOKED, world.clock.instant()));
