@@ -15,6 +15,7 @@ import app.connections.oauth.OAuthClients;
 import app.connections.oauth.OAuthTokens;
 import app.connections.oauth.TokenEndpoint;
 import app.connections.oauth.TokenRequestFailed;
+import app.connections.platform.ConflictException;
 import app.connections.vault.Credential;
 import app.connections.vault.SecretOwner;
 import app.connections.vault.Vault;
@@ -23,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 
 /**
  * Refreshes one OAuth connection's access token, under its lease, so two refreshers never spend
@@ -36,6 +38,9 @@ import java.util.UUID;
  * silent. If it dies after the vault write, the record still shows the old expiry and the next
  * run refreshes again with the stored (new) refresh token. A dead worker's lease expires after
  * {@link RefreshPolicy#leaseTtl()}.
+ *
+ * <p>Our own storage failing (docs/reliability.md): a record write that meets someone else's change (a
+ * rename) is merged; one whose answer was lost is recognised as ours.
  */
 public final class TokenRefresher {
     private final ConnectionStore store;
@@ -115,12 +120,48 @@ public final class TokenRefresher {
             budget.acquire();
             vault.putVersion(c.secretRef().get(), secretOwner, fresh.credential());
             Instant expiry = fresh.expiresAt().orElse(now.plus(Duration.ofDays(365)));
-            return new RefreshOutcome.Refreshed(store.update(c.withTokenSchedule(schedule.refreshed(expiry, now), now)));
+            Saved saved = save(c, x -> x.withTokenSchedule(schedule.refreshed(expiry, now), now));
+            return saved.applied() ? new RefreshOutcome.Refreshed(saved.connection()) : new RefreshOutcome.NotDue(saved.connection());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new RefreshOutcome.Busy();
         } finally {
             leases.release(connectionId, owner);
+        }
+    }
+
+    /** The outcome of a record write under the lease. */
+    private record Saved(Connection connection, boolean applied) {
+    }
+
+    /**
+     * Writes a change made under the lease to the connection as read. The record is version-checked,
+     * and the lease keeps other refreshes away, but not a rename, a revoke or a reconnect: a
+     * conflicting change that left status, token schedule and secret as read is merged (our change is
+     * applied to it); our own write whose answer was lost (the SDK's retry then fails the version
+     * check) is recognised; any other change wins and is returned as stored, not applied.
+     */
+    private Saved save(Connection read, UnaryOperator<Connection> change) {
+        Connection base = read;
+        for (int attempt = 0; ; attempt++) {
+            Connection intended = change.apply(base);
+            try {
+                return new Saved(store.update(intended), true);
+            } catch (ConflictException e) {
+                Connection stored = store.find(read.id()).orElseThrow(() -> e);
+                if (stored.equals(intended.withVersion(intended.version() + 1))) {
+                    return new Saved(stored, true);
+                }
+                boolean ownPartUntouched = stored.status() == read.status()
+                        && stored.tokenSchedule().equals(read.tokenSchedule()) && stored.secretRef().equals(read.secretRef());
+                if (!ownPartUntouched) {
+                    return new Saved(stored, false);
+                }
+                if (attempt >= 2) {
+                    throw e;
+                }
+                base = stored;
+            }
         }
     }
 
@@ -131,31 +172,34 @@ public final class TokenRefresher {
             case INVALID_CLIENT -> {
                 // Our app's credentials: not the user's fault, so the connection stays as it is.
                 alarms.oauthClientRejected(c.app(), now);
-                yield backoff(c, schedule, e, now, "invalid_client");
+                yield backoff(c, schedule, e.retryAfter(), now, "invalid_client");
             }
             case TRANSIENT -> {
                 boolean expired = !schedule.expiresAt().isAfter(now);
                 if (expired && schedule.failedAttempts() + 1 >= policy.maxTransientAttempts()) {
                     yield toError(c, "refresh_failed", now);
                 }
-                yield backoff(c, schedule, e, now, "transient");
+                yield backoff(c, schedule, e.retryAfter(), now, "transient");
             }
         };
     }
 
-    private RefreshOutcome backoff(Connection c, TokenSchedule schedule, TokenRequestFailed e, Instant now, String reason) {
+    private RefreshOutcome backoff(Connection c, TokenSchedule schedule, Optional<Duration> retryAfter, Instant now,
+                                   String reason) {
         Duration wait = policy.backoff(schedule.failedAttempts() + 1);
-        if (e.retryAfter().isPresent() && e.retryAfter().get().compareTo(wait) > 0) {
-            wait = e.retryAfter().get();
+        if (retryAfter.isPresent() && retryAfter.get().compareTo(wait) > 0) {
+            wait = retryAfter.get();
         }
-        Connection stored = store.update(c.withTokenSchedule(schedule.failed(now.plus(wait)), now));
-        return new RefreshOutcome.Failed(stored, reason);
+        Instant retry = now.plus(wait);
+        return new RefreshOutcome.Failed(save(c, x -> x.withTokenSchedule(schedule.failed(retry), now)).connection(), reason);
     }
 
     /** ACTIVE→ERROR happens once (a version-checked write under the lease), so the alert goes out once. */
     private RefreshOutcome toError(Connection c, String reason, Instant now) {
-        Connection stored = store.update(c.withStatus(ConnectionStatus.ERROR, Optional.of(reason), now));
-        events.publish(ConnectionEvents.of(ConnectionEvent.REAUTHORIZATION_REQUIRED, stored, reason, now));
-        return new RefreshOutcome.Failed(stored, reason);
+        Saved saved = save(c, x -> x.withStatus(ConnectionStatus.ERROR, Optional.of(reason), now));
+        if (saved.applied()) {
+            events.publish(ConnectionEvents.of(ConnectionEvent.REAUTHORIZATION_REQUIRED, saved.connection(), reason, now));
+        }
+        return new RefreshOutcome.Failed(saved.connection(), reason);
     }
 }
