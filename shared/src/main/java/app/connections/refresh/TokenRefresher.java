@@ -19,12 +19,15 @@ import app.connections.platform.ConflictException;
 import app.connections.vault.Credential;
 import app.connections.vault.SecretOwner;
 import app.connections.vault.Vault;
+import app.connections.vault.VaultException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Refreshes one OAuth connection's access token, under its lease, so two refreshers never spend
@@ -39,10 +42,16 @@ import java.util.function.UnaryOperator;
  * run refreshes again with the stored (new) refresh token. A dead worker's lease expires after
  * {@link RefreshPolicy#leaseTtl()}.
  *
- * <p>Our own storage failing (docs/reliability.md): a record write that meets someone else's change (a
+ * <p>Our own storage failing (docs/reliability.md): a vault write that fails after the
+ * provider answered is retried within the lease ({@link RefreshPolicy#secretWriteAttempts()}), since
+ * the provider may already have retired the old refresh token; if it still fails, the connection
+ * backs off as after a transient failure ({@code secret_write_failed}) and the next attempt finds
+ * out whether the stored token still works. A record write that meets someone else's change (a
  * rename) is merged; one whose answer was lost is recognised as ours.
  */
 public final class TokenRefresher {
+    private static final Logger LOG = LoggerFactory.getLogger(TokenRefresher.class);
+
     private final ConnectionStore store;
     private final LeaseStore leases;
     private final Vault vault;
@@ -83,9 +92,11 @@ public final class TokenRefresher {
     /** Refreshes if due ({@code force}: even if not due, e.g. a rotation the client asked for). */
     public RefreshOutcome refresh(String connectionId, boolean force) {
         String owner = UUID.randomUUID().toString();
-        if (!leases.acquire(connectionId, owner, policy.leaseTtl(), clock.instant())) {
+        Instant leasedAt = clock.instant();
+        if (!leases.acquire(connectionId, owner, policy.leaseTtl(), leasedAt)) {
             return new RefreshOutcome.Busy();
         }
+        Instant leaseEnds = leasedAt.plus(policy.leaseTtl());
         try {
             // Re-read under the lease: another worker may have refreshed a moment ago.
             Optional<Connection> found = store.find(connectionId)
@@ -117,8 +128,9 @@ public final class TokenRefresher {
             } catch (TokenRequestFailed e) {
                 return failed(c, schedule, e, now);
             }
-            budget.acquire();
-            vault.putVersion(c.secretRef().get(), secretOwner, fresh.credential());
+            if (!storeTokens(c, secretOwner, fresh.credential(), leaseEnds)) {
+                return backoff(c, schedule, Optional.empty(), now, "secret_write_failed");
+            }
             Instant expiry = fresh.expiresAt().orElse(now.plus(Duration.ofDays(365)));
             Saved saved = save(c, x -> x.withTokenSchedule(schedule.refreshed(expiry, now), now));
             return saved.applied() ? new RefreshOutcome.Refreshed(saved.connection()) : new RefreshOutcome.NotDue(saved.connection());
@@ -127,6 +139,35 @@ public final class TokenRefresher {
             return new RefreshOutcome.Busy();
         } finally {
             leases.release(connectionId, owner);
+        }
+    }
+
+    /**
+     * Writes the provider's new tokens to the vault, retrying within the lease: the provider may
+     * already have retired the old refresh token, so these may be the only working ones. False when
+     * every attempt failed (each one also retried by the SDK).
+     */
+    private boolean storeTokens(Connection c, SecretOwner secretOwner, Credential credential, Instant leaseEnds)
+            throws InterruptedException {
+        Duration wait = policy.secretWriteBackoff();
+        for (int attempt = 1; ; attempt++) {
+            budget.acquire();
+            try {
+                vault.putVersion(c.secretRef().orElseThrow(), secretOwner, credential);
+                return true;
+            } catch (VaultException e) {
+                // keep a quarter of the lease for the record write; past the lease another worker may read the old token
+                boolean timeLeft = clock.instant().plus(wait).isBefore(leaseEnds.minus(policy.leaseTtl().dividedBy(4)));
+                if (attempt >= policy.secretWriteAttempts() || !timeLeft) {
+                    LOG.error("new tokens of connection {} ({}) could not be stored after {} attempts; if {} rotated the "
+                            + "refresh token, the next refresh is refused and the connection asks for reauthorization",
+                            c.id(), e.getMessage(), attempt, c.app());
+                    return false;
+                }
+                LOG.warn("storing new tokens of connection {} failed ({}), retrying in {}", c.id(), e.getMessage(), wait);
+                Thread.sleep(wait.toMillis());
+                wait = wait.multipliedBy(2);
+            }
         }
     }
 
