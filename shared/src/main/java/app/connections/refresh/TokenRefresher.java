@@ -42,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * run refreshes again with the stored (new) refresh token. A dead worker's lease expires after
  * {@link RefreshPolicy#leaseTtl()}.
  *
- * <p>Our own storage failing (docs/reliability.md): a vault write that fails after the
+ * <p>Our own storage failing (docs/reliability.md): the token endpoint is called only while at
+ * least half the lease is left, so a refresh slowed down by a throttled store never spends the
+ * refresh token once another worker may have taken over. A vault write that fails after the
  * provider answered is retried within the lease ({@link RefreshPolicy#secretWriteAttempts()}), since
  * the provider may already have retired the old refresh token; if it still fails, the connection
  * backs off as after a transient failure ({@code secret_write_failed}) and the next attempt finds
@@ -121,6 +123,12 @@ public final class TokenRefresher {
             String refreshToken = current.get("refreshToken");
             if (refreshToken == null) {
                 return new RefreshOutcome.NotDue(c);
+            }
+            if (clock.instant().isAfter(leaseEnds.minus(policy.leaseTtl().dividedBy(2)))) {
+                // The reads took most of the lease (a throttled store): another worker may take it over
+                // any moment, and two workers spending one rotating refresh token lose the grant.
+                LOG.warn("refresh of connection {} gave up its lease before the token call: reading took too long", c.id());
+                return new RefreshOutcome.Busy();
             }
             OAuthTokens fresh;
             try {
