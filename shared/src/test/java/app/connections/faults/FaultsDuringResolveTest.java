@@ -163,6 +163,20 @@ class FaultsDuringResolveTest {
                 .satisfies(audit -> assertThat(audit.get("outcome").s()).isEqualTo("failed:internal_error"));
     }
 
+    @Test
+    void aConnectionRevokedWhileTheRefreshItsResolveTriggeredRanIsDeniedNotHandedOut() {
+        Connection c = world.oauthConnection("acct-revoked-meanwhile", Duration.ofMinutes(5));
+        faults.on(SECRETS_MANAGER, "PutSecretValue").where(r -> r instanceof software.amazon.awssdk.services.secretsmanager.model.PutSecretValueRequest p
+                && p.secretId().equals(c.secretRef().orElseThrow().id())).runFirst(() ->
+                world.store.update(world.reload(c).withStatus(ConnectionStatus.REVOKED, world.clock.instant())));
+
+        ResolveResult result = resolve(c, "run-revoked-meanwhile");
+
+        assertThat(faults.allFired()).isTrue();
+        assertThat(result).isEqualTo(new ResolveResult.Denied("revoked"));
+        assertThat(world.reload(c).status()).as("the revoke stands").isEqualTo(ConnectionStatus.REVOKED);
+    }
+
     // --- the token endpoint during the refresh a resolve triggers ------------------------------------
 
     @Test
