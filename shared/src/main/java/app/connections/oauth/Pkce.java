@@ -8,7 +8,6 @@ import java.util.Base64;
 
 /** RFC 7636 PKCE with S256, and the random one-time values of the flow. */
 public final class Pkce {
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
 
     private Pkce() {
@@ -17,7 +16,8 @@ public final class Pkce {
     /** 32 random bytes as base64url: 43 characters, within RFC 7636's 43–128. */
     public static String randomToken() {
         byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
+        // a new generator per value: none is created at init and carried in a SnapStart snapshot
+        new SecureRandom().nextBytes(bytes);
         return B64URL.encodeToString(bytes);
     }
 

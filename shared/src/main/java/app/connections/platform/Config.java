@@ -25,12 +25,14 @@ import java.util.Optional;
  * @param providerTimeout how long a provider may take to answer ({@code PROVIDER_TIMEOUT_MS}, default 10000)
  * @param outboundAllowLoopback lets provider calls reach loopback over http; only the local stack
  *     sets it ({@code OUTBOUND_ALLOW_LOOPBACK=true})
+ * @param credentialCacheTtl how long the resolver keeps a credential it read, per connection record
+ *     version ({@code CREDENTIAL_CACHE_SECONDS}, default 60; 0 turns the cache off)
  */
 public record Config(String tableName, String eventBusName, String kmsKeyId, String secretNamePrefix,
                      String builderOrigin, Optional<Path> catalogFile, String fingerprintKeyId,
                      int secretRecoveryDays, java.net.URI oauthRedirectUri, java.time.Duration refreshLead,
                      double refreshWriteBudget, int refreshParallelism, java.time.Duration reservationTtl, java.time.Duration providerTimeout,
-                     boolean outboundAllowLoopback) {
+                     boolean outboundAllowLoopback, java.time.Duration credentialCacheTtl) {
 
     public Config {
         Objects.requireNonNull(tableName, "tableName");
@@ -43,6 +45,9 @@ public record Config(String tableName, String eventBusName, String kmsKeyId, Str
         Objects.requireNonNull(oauthRedirectUri, "oauthRedirectUri");
         if (!oauthRedirectUri.isAbsolute() || !oauthRedirectUri.getPath().endsWith("/oauth/callback")) {
             throw new IllegalStateException("OAUTH_REDIRECT_URI must be an absolute URL ending in /oauth/callback");
+        }
+        if (credentialCacheTtl.isNegative() || credentialCacheTtl.compareTo(java.time.Duration.ofMinutes(5)) > 0) {
+            throw new IllegalStateException("CREDENTIAL_CACHE_SECONDS must be 0 to 300");
         }
         if (secretRecoveryDays < 7 || secretRecoveryDays > 30) {
             throw new IllegalStateException("SECRET_RECOVERY_DAYS must be 7 to 30");
@@ -69,7 +74,8 @@ public record Config(String tableName, String eventBusName, String kmsKeyId, Str
                 Integer.parseInt(env.getOrDefault("REFRESH_PARALLELISM", "32")),
                 java.time.Duration.ofSeconds(Long.parseLong(env.getOrDefault("SPEND_RESERVATION_TTL_SECONDS", "900"))),
                 java.time.Duration.ofMillis(Long.parseLong(env.getOrDefault("PROVIDER_TIMEOUT_MS", "10000"))),
-                Boolean.parseBoolean(env.getOrDefault("OUTBOUND_ALLOW_LOOPBACK", "false")));
+                Boolean.parseBoolean(env.getOrDefault("OUTBOUND_ALLOW_LOOPBACK", "false")),
+                java.time.Duration.ofSeconds(Long.parseLong(env.getOrDefault("CREDENTIAL_CACHE_SECONDS", "60"))));
     }
 
     private static String required(Map<String, String> env, String name) {

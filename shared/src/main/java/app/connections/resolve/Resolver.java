@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * (an OAuth token expired or inside the lead window is refreshed first, under the same lease as
  * the refresher; concurrent resolves wait for the one refresh instead of making their own); ERROR
  * parks the step and answers {@code waiting}; REVOKED or anything not visible is {@code denied}.
- * Every resolve leaves an audit record.
+ * Every resolve leaves an audit record. The connection record is read on every resolve; the
+ * credential itself may come from the {@link CredentialCache} for the same record version.
  *
  * <p>A failure of our own storage (DynamoDB, Secrets Manager, KMS) is thrown to the runtime as a
  * failure (audited {@code failed:…}), never turned into {@code denied} or a state change; a token
@@ -46,9 +47,16 @@ public final class Resolver {
     private final AuditLog audit;
     private final Grants grants;
     private final Clock clock;
+    private final CredentialCache credentials;
 
     public Resolver(ConnectionStore store, Vault vault, TokenRefresher refresher, ParkedRuns parked, AuditLog audit,
                     Grants grants, Clock clock) {
+        this(store, vault, refresher, parked, audit, grants, clock, CredentialCache.disabled(clock));
+    }
+
+    public Resolver(ConnectionStore store, Vault vault, TokenRefresher refresher, ParkedRuns parked, AuditLog audit,
+                    Grants grants, Clock clock, CredentialCache credentials) {
+        this.credentials = credentials;
         this.store = store;
         this.vault = vault;
         this.refresher = refresher;
@@ -133,8 +141,9 @@ public final class Resolver {
                 return new ResolveResult.Denied("revoked"); // revoked while its refresh ran
             }
         }
-        Credential credential = vault.read(c.secretRef().orElseThrow(),
-                new SecretOwner(c.accountId(), c.workspaceId(), c.id(), c.app()));
+        Connection current = c;
+        Credential credential = credentials.get(current, () -> vault.read(current.secretRef().orElseThrow(),
+                new SecretOwner(current.accountId(), current.workspaceId(), current.id(), current.app())));
         return new ResolveResult.Ok(shape(c, credential), reservationId);
     }
 

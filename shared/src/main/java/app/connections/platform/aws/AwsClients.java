@@ -3,9 +3,15 @@ package app.connections.platform.aws;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -22,13 +28,18 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 public final class AwsClients {
     private final SdkHttpClient http = UrlConnectionHttpClient.create();
     private final AwsCredentialsProvider credentials = AwsCredentialsProviderChain.of(
-            EnvironmentVariableCredentialsProvider.create(), SystemPropertyCredentialsProvider.create());
+            EnvironmentVariableCredentialsProvider.create(), SystemPropertyCredentialsProvider.create(),
+            // with SnapStart, Lambda gives credentials through the container credentials endpoint
+            ContainerCredentialsProvider.create());
     private final Customizer override;
 
-    private final Supplier<DynamoDbClient> dynamo;
-    private final Supplier<SecretsManagerClient> secrets;
-    private final Supplier<KmsClient> kms;
-    private final Supplier<EventBridgeClient> events;
+    // Each client is built on first use. The builder lambdas are created inside the accessors, not
+    // in field initializers, so a function packaged without an SDK module (workspaces has no KMS)
+    // never loads that module's classes.
+    private final Lazy<DynamoDbClient> dynamo = new Lazy<>();
+    private final Lazy<SecretsManagerClient> secrets = new Lazy<>();
+    private final Lazy<KmsClient> kms = new Lazy<>();
+    private final Lazy<EventBridgeClient> events = new Lazy<>();
 
     public AwsClients() {
         this((service, config) -> { });
@@ -40,14 +51,6 @@ public final class AwsClients {
      */
     public AwsClients(Customizer override) {
         this.override = override;
-        this.dynamo = memoize(() -> DynamoDbClient.builder().httpClient(http).credentialsProvider(credentials)
-                .overrideConfiguration(o -> this.override.apply(DynamoDbClient.SERVICE_NAME, o)).build());
-        this.secrets = memoize(() -> SecretsManagerClient.builder().httpClient(http).credentialsProvider(credentials)
-                .overrideConfiguration(o -> this.override.apply(SecretsManagerClient.SERVICE_NAME, o)).build());
-        this.kms = memoize(() -> KmsClient.builder().httpClient(http).credentialsProvider(credentials)
-                .overrideConfiguration(o -> this.override.apply(KmsClient.SERVICE_NAME, o)).build());
-        this.events = memoize(() -> EventBridgeClient.builder().httpClient(http).credentialsProvider(credentials)
-                .overrideConfiguration(o -> this.override.apply(EventBridgeClient.SERVICE_NAME, o)).build());
     }
 
     /** Adjusts the override configuration of one service's client (named by the client's {@code SERVICE_NAME}). */
@@ -57,19 +60,105 @@ public final class AwsClients {
     }
 
     public DynamoDbClient dynamo() {
-        return dynamo.get();
+        return dynamo.get(() -> DynamoDbClient.builder().httpClient(http).credentialsProvider(credentials)
+                .overrideConfiguration(o -> override.apply(DynamoDbClient.SERVICE_NAME, o)).build());
     }
 
     public SecretsManagerClient secrets() {
-        return secrets.get();
+        return secrets.get(() -> SecretsManagerClient.builder().httpClient(http).credentialsProvider(credentials)
+                .overrideConfiguration(o -> override.apply(SecretsManagerClient.SERVICE_NAME, o)).build());
     }
 
     public KmsClient kms() {
-        return kms.get();
+        return kms.get(() -> KmsClient.builder().httpClient(http).credentialsProvider(credentials)
+                .overrideConfiguration(o -> override.apply(KmsClient.SERVICE_NAME, o)).build());
     }
 
     public EventBridgeClient events() {
-        return events.get();
+        return events.get(() -> EventBridgeClient.builder().httpClient(http).credentialsProvider(credentials)
+                .overrideConfiguration(o -> override.apply(EventBridgeClient.SERVICE_NAME, o)).build());
+    }
+
+    /**
+     * SnapStart priming of the SDK request path (endpoint rules, marshalling, signing, retry and
+     * HTTP pipeline classes) for each client this environment has built: one read request through
+     * a twin client that is stopped before transmission, so nothing leaves the process. The twin
+     * signs with fixed placeholder credentials; the real credentials are never resolved before the
+     * snapshot (with SnapStart they come from the container credentials endpoint after restore).
+     */
+    public void primeRequestPath() {
+        AwsCredentialsProvider placeholder = StaticCredentialsProvider.create(AwsBasicCredentials.create("PRIMING", "PRIMING"));
+        java.util.function.Consumer<ClientOverrideConfiguration.Builder> stopped = o -> o
+                .addExecutionInterceptor(NOT_SENT)
+                .retryStrategy(b -> b.maxAttempts(1));
+        if (dynamo.built()) {
+            prime(() -> DynamoDbClient.builder().httpClient(http).credentialsProvider(placeholder)
+                    .overrideConfiguration(stopped).build()
+                    .getItem(b -> b.tableName("priming").key(java.util.Map.of("pk",
+                            software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("priming")))));
+        }
+        if (secrets.built()) {
+            prime(() -> SecretsManagerClient.builder().httpClient(http).credentialsProvider(placeholder)
+                    .overrideConfiguration(stopped).build().getSecretValue(b -> b.secretId("priming")));
+        }
+        if (kms.built()) {
+            prime(() -> KmsClient.builder().httpClient(http).credentialsProvider(placeholder)
+                    .overrideConfiguration(stopped).build().describeKey(b -> b.keyId("alias/priming")));
+        }
+        if (events.built()) {
+            prime(() -> EventBridgeClient.builder().httpClient(http).credentialsProvider(placeholder)
+                    .overrideConfiguration(stopped).build().describeEventBus(b -> b.name("priming")));
+        }
+    }
+
+    private static void prime(Runnable request) {
+        try {
+            request.run();
+        } catch (RuntimeException expected) { // NotSent itself, or wrapped by the SDK
+            for (Throwable t = expected; t != null; t = t.getCause()) {
+                if (t instanceof NotSent) {
+                    return;
+                }
+            }
+            throw expected; // the request path did not stop where priming stops it
+        }
+    }
+
+    /** Thrown before transmission: a primed request never reaches the network. */
+    private static final class NotSent extends RuntimeException {
+        NotSent() {
+            super("priming request stopped before transmission", null, false, false);
+        }
+    }
+
+    private static final ExecutionInterceptor NOT_SENT = new ExecutionInterceptor() {
+        @Override
+        public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+            throw new NotSent();
+        }
+    };
+
+    /** A value built on first use, once, thread-safely. */
+    private static final class Lazy<T> {
+        private volatile T value;
+
+        boolean built() {
+            return value != null;
+        }
+
+        T get(Supplier<T> factory) {
+            T v = value;
+            if (v == null) {
+                synchronized (this) {
+                    v = value;
+                    if (v == null) {
+                        v = factory.get();
+                        value = v;
+                    }
+                }
+            }
+            return v;
+        }
     }
 
     /** A supplier that builds its value on first use, once, thread-safely. */

@@ -1,5 +1,6 @@
 package app.connections.platform.aws;
 
+import app.connections.api.lambda.Priming;
 import app.connections.catalog.AppCatalog;
 import app.connections.connection.ApiKeyCheck;
 import app.connections.connection.ConnectionAccess;
@@ -18,6 +19,7 @@ import app.connections.refresh.WriteBudget;
 import app.connections.refresh.aws.DynamoDedupedAppAlarms;
 import app.connections.refresh.aws.DynamoLeaseStore;
 import app.connections.resolve.Alerts;
+import app.connections.resolve.CredentialCache;
 import app.connections.resolve.Reauthorizations;
 import app.connections.resolve.Resolver;
 import app.connections.resolve.aws.DynamoAuditLog;
@@ -58,6 +60,7 @@ public final class Services {
     private final Supplier<EventBridgePublisher> events;
     private final Supplier<JdkProviderHttp> providerHttp;
     private final Supplier<SecretsManagerOAuthClients> oauthClients;
+    private final Supplier<CredentialCache> credentialCache;
 
     public Services(Config config, AwsClients aws, Clock clock) {
         this.config = config;
@@ -71,6 +74,19 @@ public final class Services {
         this.providerHttp = AwsClients.memoize(() ->
                 new JdkProviderHttp(config.outboundAllowLoopback(), config.providerTimeout()));
         this.oauthClients = AwsClients.memoize(() -> new SecretsManagerOAuthClients(aws.secrets(), config.secretNamePrefix()));
+        this.credentialCache = AwsClients.memoize(() -> new CredentialCache(config.credentialCacheTtl(), 1_000, clock));
+    }
+
+    /**
+     * SnapStart priming for this environment: the SDK request path of every client built so far,
+     * then the function's own side-effect-free priming; before the snapshot, cached credentials
+     * are dropped (there are none at init, but nothing secret may ever be in a snapshot).
+     */
+    public void primeBeforeSnapshot(Runnable functionPriming) {
+        Priming.beforeSnapshot(() -> {
+            aws.primeRequestPath();
+            functionPriming.run();
+        }, () -> credentialCache.get().clear());
     }
 
     public static Services fromEnvironment() {
@@ -134,7 +150,7 @@ public final class Services {
 
     public Resolver resolver(AppCatalog catalog) {
         return new Resolver(store(), vault(), tokenRefresher(catalog), new DynamoParkedRuns(aws.dynamo(), config.tableName()),
-                new DynamoAuditLog(aws.dynamo(), config.tableName()), grants(catalog), clock);
+                new DynamoAuditLog(aws.dynamo(), config.tableName()), grants(catalog), clock, credentialCache.get());
     }
 
     public Grants grants(AppCatalog catalog) {

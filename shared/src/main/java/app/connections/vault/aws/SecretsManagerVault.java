@@ -51,7 +51,6 @@ public final class SecretsManagerVault implements Vault {
     private final KmsClient kms;
     private final String kmsKeyId;
     private final String namePrefix;
-    private final SecureRandom random = new SecureRandom();
 
     public SecretsManagerVault(SecretsManagerClient secrets, KmsClient kms, String kmsKeyId, String namePrefix) {
         this.secrets = secrets;
@@ -126,7 +125,8 @@ public final class SecretsManagerVault implements Vault {
         }
         byte[] key = dataKey.plaintext().asByteArray();
         byte[] iv = new byte[IV_BYTES];
-        random.nextBytes(iv);
+        // a new generator per IV: none is created at init and carried in a SnapStart snapshot
+        new SecureRandom().nextBytes(iv);
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(GCM_TAG_BITS, iv));

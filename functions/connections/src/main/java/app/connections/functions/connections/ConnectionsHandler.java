@@ -26,6 +26,7 @@ public final class ConnectionsHandler implements RequestHandler<APIGatewayV2HTTP
 
     private ConnectionsHandler(Services services, AppCatalog catalog) {
         this(services.connections(catalog), catalog, services.alerts());
+        services.primeBeforeSnapshot(() -> HttpApi.prime(routes));
     }
 
     ConnectionsHandler(Connections connections, AppCatalog catalog, Alerts alerts) {

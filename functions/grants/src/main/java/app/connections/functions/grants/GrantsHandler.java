@@ -20,6 +20,7 @@ public final class GrantsHandler implements RequestHandler<APIGatewayV2HTTPEvent
 
     private GrantsHandler(Services services) {
         this(services.grants(services.catalog()));
+        services.primeBeforeSnapshot(() -> HttpApi.prime(routes));
     }
 
     GrantsHandler(Grants grants) {

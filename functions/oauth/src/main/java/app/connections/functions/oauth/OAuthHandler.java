@@ -20,6 +20,7 @@ public final class OAuthHandler implements RequestHandler<APIGatewayV2HTTPEvent,
 
     private OAuthHandler(Services services) {
         this(services.connectFlow(services.catalog()), services.config().builderOrigin());
+        services.primeBeforeSnapshot(() -> HttpApi.prime(routes));
     }
 
     OAuthHandler(ConnectFlow flow, String builderOrigin) {

@@ -20,6 +20,7 @@ public final class PortalHandler implements RequestHandler<APIGatewayV2HTTPEvent
 
     private PortalHandler(Services services) {
         this(services.portal(services.catalog()));
+        services.primeBeforeSnapshot(() -> HttpApi.prime(routes));
     }
 
     PortalHandler(Portal portal) {

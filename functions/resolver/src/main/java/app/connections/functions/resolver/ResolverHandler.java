@@ -1,5 +1,6 @@
 package app.connections.functions.resolver;
 
+import app.connections.api.lambda.LocalLambdaContext;
 import app.connections.catalog.AppCatalog;
 import app.connections.grant.Grants;
 import app.connections.grant.SettleRequest;
@@ -31,6 +32,8 @@ public final class ResolverHandler implements RequestHandler<Map<String, Object>
 
     private ResolverHandler(Services services, AppCatalog catalog) {
         this(services.resolver(catalog), services.grants(catalog));
+        // an input without ids is refused before any read: parsing, the answer and logging are primed
+        services.primeBeforeSnapshot(() -> handleRequest(Map.of(), new LocalLambdaContext("priming", "priming", 0)));
     }
 
     ResolverHandler(Resolver resolver, Grants grants) {

@@ -13,6 +13,7 @@ import app.connections.oauth.ConnectFlow;
 import app.connections.oauth.NewConnectSession;
 import app.connections.platform.Json;
 import app.connections.resolve.Alerts;
+import app.connections.testing.AwsCallCounter;
 import app.connections.testing.OAuthWorld;
 import app.connections.api.lambda.LocalLambdaContext;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -164,6 +165,80 @@ class ResolverTest {
             params.put(kv[0], java.net.URLDecoder.decode(kv[1], java.nio.charset.StandardCharsets.UTF_8));
         }
         return flow.callback(params);
+    }
+
+    private static long secretReads() {
+        return AwsCallCounter.count("SecretsManager", "GetSecretValue");
+    }
+
+    private static long decrypts() {
+        return AwsCallCounter.count("Kms", "Decrypt");
+    }
+
+    @Test
+    void aRunWithOneHundredStepsReadsAndDecryptsItsSecretOnce() throws Exception {
+        Connection c = world.apiKeyConnection("fd-hundred-steps", Map.of("subdomain", "acme"));
+        long reads = secretReads();
+        long decrypts = decrypts();
+
+        for (int step = 0; step < 100; step++) {
+            assertThat(credential(resolve(c, "run-100"))).containsEntry("apiKey", "fd-hundred-steps");
+        }
+
+        assertThat(secretReads() - reads).as(AwsCallCounter.snapshot().toString()).isEqualTo(1);
+        assertThat(decrypts() - decrypts).as(AwsCallCounter.snapshot().toString()).isEqualTo(1);
+    }
+
+    @Test
+    void aRefreshedTokenIsHandedOutAtOnceNeverTheCachedOne() throws Exception {
+        Connection c = world.oauthConnection("acct-cached", Duration.ofHours(1));
+        String first = (String) credential(resolve(c, "run-1")).get("accessToken");
+        assertThat(credential(resolve(c, "run-1")).get("accessToken")).isEqualTo(first);
+
+        world.services.tokenRefresher(world.services.catalog()).refresh(c.id(), true);
+
+        String after = (String) credential(resolve(c, "run-1")).get("accessToken");
+        assertThat(after).isNotEqualTo(first).isEqualTo(world.tokens(c).get("accessToken"));
+    }
+
+    @Test
+    void aRevokedConnectionIsDeniedEvenWhileItsCredentialIsCached() throws Exception {
+        Connection c = world.apiKeyConnection("fd-soon-revoked", Map.of("subdomain", "acme"));
+        credential(resolve(c, "run-1"));
+
+        world.store.update(world.reload(c).withStatus(ConnectionStatus.REVOKED, world.clock.instant()));
+
+        assertThat(resolve(c, "run-1")).containsEntry("status", "denied").containsEntry("reason", "revoked");
+    }
+
+    @Test
+    void aCachedCredentialIsReadAgainAfterItsMinute() throws Exception {
+        Connection c = world.apiKeyConnection("fd-ttl", Map.of("subdomain", "acme"));
+        credential(resolve(c, "run-1"));
+        long reads = secretReads();
+
+        world.clock.advance(Duration.ofSeconds(61));
+        credential(resolve(c, "run-1"));
+
+        assertThat(secretReads() - reads).isEqualTo(1);
+    }
+
+    @Test
+    void snapStartPrimingSendsNothingToAwsAndLeavesNothingBehind() throws Exception {
+        Map<String, String> env = new HashMap<>(world.local.environmentOf("ResolverFunction"));
+        ResolverHandler runtimeHandler = app.connections.platform.Environment.with(env, ResolverHandler::new);
+        Map<String, Long> before = AwsCallCounter.snapshot();
+
+        var outcome = app.connections.api.lambda.Priming.runAll();
+
+        assertThat(outcome.ran()).isPositive();
+        assertThat(outcome.failed()).isZero();
+        assertThat(AwsCallCounter.snapshot()).as("requests that reached AWS while priming").isEqualTo(before);
+        Connection c = world.apiKeyConnection("fd-after-restore", Map.of("subdomain", "acme"));
+        Map<String, Object> input = new HashMap<>(Map.of("connectionId", c.id(), "accountId", world.account,
+                "workspaceId", world.workspace, "runId", "r", "stepId", "s"));
+        assertThat(runtimeHandler.handleRequest(input, LocalLambdaContext.of("ResolverFunction")))
+                .as("the primed handler still answers").containsEntry("status", "ok");
     }
 
     @Test

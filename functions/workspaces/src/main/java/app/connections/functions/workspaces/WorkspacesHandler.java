@@ -15,7 +15,12 @@ public final class WorkspacesHandler implements RequestHandler<APIGatewayV2HTTPE
     private final Routes routes;
 
     public WorkspacesHandler() {
-        this(Services.fromEnvironment().workspaces());
+        this(Services.fromEnvironment());
+    }
+
+    private WorkspacesHandler(Services services) {
+        this(services.workspaces());
+        services.primeBeforeSnapshot(() -> HttpApi.prime(routes));
     }
 
     WorkspacesHandler(Workspaces workspaces) {
