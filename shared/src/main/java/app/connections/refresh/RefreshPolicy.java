@@ -8,11 +8,15 @@ import java.time.Duration;
  * @param maxTransientAttempts transient failures tolerated once the token has expired, before ERROR
  * @param backoffBase first backoff after a transient failure; doubles per attempt
  * @param backoffCap the longest backoff
+ * @param secretWriteAttempts how often the new tokens' vault write is tried (each try also retried by the SDK)
+ *        before the refresh gives up on them, within the lease
+ * @param secretWriteBackoff the wait before the second try; doubles per try
  */
 public record RefreshPolicy(Duration lead, Duration leaseTtl, int maxTransientAttempts, Duration backoffBase,
-                            Duration backoffCap) {
+                            Duration backoffCap, int secretWriteAttempts, Duration secretWriteBackoff) {
     public static RefreshPolicy defaults(Duration lead) {
-        return new RefreshPolicy(lead, Duration.ofSeconds(60), 5, Duration.ofSeconds(30), Duration.ofMinutes(30));
+        return new RefreshPolicy(lead, Duration.ofSeconds(60), 5, Duration.ofSeconds(30), Duration.ofMinutes(30),
+                3, Duration.ofSeconds(1));
     }
 
     /** The wait before attempt {@code attempts + 1}. */

@@ -18,6 +18,7 @@ import java.util.function.Supplier;
  * once the function's remaining time drops under the safety margin — the rest waits for the next run.
  */
 public final class RefreshRun {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RefreshRun.class);
     private final ConnectionStore store;
     private final TokenRefresher refresher;
     private final app.connections.portal.Revocations revocations;
@@ -45,7 +46,12 @@ public final class RefreshRun {
         int considered = 0;
         boolean stopped = false;
         if (remaining.get().compareTo(safetyMargin) >= 0) {
-            revocations.retryDue(); // provider revocations that were unavailable earlier
+            try {
+                revocations.retryDue(); // provider revocations that were unavailable earlier
+            } catch (RuntimeException e) {
+                // retried next run; a failing revocation retry must not keep tokens from being refreshed
+                LOG.error("retrying pending provider revocations failed: {}", e.getMessage());
+            }
         }
         Semaphore slots = new Semaphore(parallelism);
         ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();

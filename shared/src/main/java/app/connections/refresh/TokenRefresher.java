@@ -15,14 +15,19 @@ import app.connections.oauth.OAuthClients;
 import app.connections.oauth.OAuthTokens;
 import app.connections.oauth.TokenEndpoint;
 import app.connections.oauth.TokenRequestFailed;
+import app.connections.platform.ConflictException;
 import app.connections.vault.Credential;
 import app.connections.vault.SecretOwner;
 import app.connections.vault.Vault;
+import app.connections.vault.VaultException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Refreshes one OAuth connection's access token, under its lease, so two refreshers never spend
@@ -36,8 +41,19 @@ import java.util.UUID;
  * silent. If it dies after the vault write, the record still shows the old expiry and the next
  * run refreshes again with the stored (new) refresh token. A dead worker's lease expires after
  * {@link RefreshPolicy#leaseTtl()}.
+ *
+ * <p>Our own storage failing (docs/reliability.md): the token endpoint is called only while at
+ * least half the lease is left, so a refresh slowed down by a throttled store never spends the
+ * refresh token once another worker may have taken over. A vault write that fails after the
+ * provider answered is retried within the lease ({@link RefreshPolicy#secretWriteAttempts()}), since
+ * the provider may already have retired the old refresh token; if it still fails, the connection
+ * backs off as after a transient failure ({@code secret_write_failed}) and the next attempt finds
+ * out whether the stored token still works. A record write that meets someone else's change (a
+ * rename) is merged; one whose answer was lost is recognised as ours.
  */
 public final class TokenRefresher {
+    private static final Logger LOG = LoggerFactory.getLogger(TokenRefresher.class);
+
     private final ConnectionStore store;
     private final LeaseStore leases;
     private final Vault vault;
@@ -78,9 +94,11 @@ public final class TokenRefresher {
     /** Refreshes if due ({@code force}: even if not due, e.g. a rotation the client asked for). */
     public RefreshOutcome refresh(String connectionId, boolean force) {
         String owner = UUID.randomUUID().toString();
-        if (!leases.acquire(connectionId, owner, policy.leaseTtl(), clock.instant())) {
+        Instant leasedAt = clock.instant();
+        if (!leases.acquire(connectionId, owner, policy.leaseTtl(), leasedAt)) {
             return new RefreshOutcome.Busy();
         }
+        Instant leaseEnds = leasedAt.plus(policy.leaseTtl());
         try {
             // Re-read under the lease: another worker may have refreshed a moment ago.
             Optional<Connection> found = store.find(connectionId)
@@ -106,21 +124,93 @@ public final class TokenRefresher {
             if (refreshToken == null) {
                 return new RefreshOutcome.NotDue(c);
             }
+            if (clock.instant().isAfter(leaseEnds.minus(policy.leaseTtl().dividedBy(2)))) {
+                // The reads took most of the lease (a throttled store): another worker may take it over
+                // any moment, and two workers spending one rotating refresh token lose the grant.
+                LOG.warn("refresh of connection {} gave up its lease before the token call: reading took too long", c.id());
+                return new RefreshOutcome.Busy();
+            }
             OAuthTokens fresh;
             try {
                 fresh = tokens.refresh(app.get(), client.get(), refreshToken, c.fields(), now);
             } catch (TokenRequestFailed e) {
                 return failed(c, schedule, e, now);
             }
-            budget.acquire();
-            vault.putVersion(c.secretRef().get(), secretOwner, fresh.credential());
+            if (!storeTokens(c, secretOwner, fresh.credential(), leaseEnds)) {
+                return backoff(c, schedule, Optional.empty(), now, "secret_write_failed");
+            }
             Instant expiry = fresh.expiresAt().orElse(now.plus(Duration.ofDays(365)));
-            return new RefreshOutcome.Refreshed(store.update(c.withTokenSchedule(schedule.refreshed(expiry, now), now)));
+            Saved saved = save(c, x -> x.withTokenSchedule(schedule.refreshed(expiry, now), now));
+            return saved.applied() ? new RefreshOutcome.Refreshed(saved.connection()) : new RefreshOutcome.NotDue(saved.connection());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new RefreshOutcome.Busy();
         } finally {
             leases.release(connectionId, owner);
+        }
+    }
+
+    /**
+     * Writes the provider's new tokens to the vault, retrying within the lease: the provider may
+     * already have retired the old refresh token, so these may be the only working ones. False when
+     * every attempt failed (each one also retried by the SDK).
+     */
+    private boolean storeTokens(Connection c, SecretOwner secretOwner, Credential credential, Instant leaseEnds)
+            throws InterruptedException {
+        Duration wait = policy.secretWriteBackoff();
+        for (int attempt = 1; ; attempt++) {
+            budget.acquire();
+            try {
+                vault.putVersion(c.secretRef().orElseThrow(), secretOwner, credential);
+                return true;
+            } catch (VaultException e) {
+                // keep a quarter of the lease for the record write; past the lease another worker may read the old token
+                boolean timeLeft = clock.instant().plus(wait).isBefore(leaseEnds.minus(policy.leaseTtl().dividedBy(4)));
+                if (attempt >= policy.secretWriteAttempts() || !timeLeft) {
+                    LOG.error("new tokens of connection {} ({}) could not be stored after {} attempts; if {} rotated the "
+                            + "refresh token, the next refresh is refused and the connection asks for reauthorization",
+                            c.id(), e.getMessage(), attempt, c.app());
+                    return false;
+                }
+                LOG.warn("storing new tokens of connection {} failed ({}), retrying in {}", c.id(), e.getMessage(), wait);
+                Thread.sleep(wait.toMillis());
+                wait = wait.multipliedBy(2);
+            }
+        }
+    }
+
+    /** The outcome of a record write under the lease. */
+    private record Saved(Connection connection, boolean applied) {
+    }
+
+    /**
+     * Writes a change made under the lease to the connection as read. The record is version-checked,
+     * and the lease keeps other refreshes away, but not a rename, a revoke or a reconnect: a
+     * conflicting change that left status, token schedule and secret as read is merged (our change is
+     * applied to it); our own write whose answer was lost (the SDK's retry then fails the version
+     * check) is recognised; any other change wins and is returned as stored, not applied.
+     */
+    private Saved save(Connection read, UnaryOperator<Connection> change) {
+        Connection base = read;
+        for (int attempt = 0; ; attempt++) {
+            Connection intended = change.apply(base);
+            try {
+                return new Saved(store.update(intended), true);
+            } catch (ConflictException e) {
+                Connection stored = store.find(read.id()).orElseThrow(() -> e);
+                if (stored.equals(intended.withVersion(intended.version() + 1))) {
+                    return new Saved(stored, true);
+                }
+                boolean ownPartUntouched = stored.status() == read.status()
+                        && stored.tokenSchedule().equals(read.tokenSchedule()) && stored.secretRef().equals(read.secretRef());
+                if (!ownPartUntouched) {
+                    return new Saved(stored, false);
+                }
+                if (attempt >= 2) {
+                    throw e;
+                }
+                base = stored;
+            }
         }
     }
 
@@ -131,31 +221,34 @@ public final class TokenRefresher {
             case INVALID_CLIENT -> {
                 // Our app's credentials: not the user's fault, so the connection stays as it is.
                 alarms.oauthClientRejected(c.app(), now);
-                yield backoff(c, schedule, e, now, "invalid_client");
+                yield backoff(c, schedule, e.retryAfter(), now, "invalid_client");
             }
             case TRANSIENT -> {
                 boolean expired = !schedule.expiresAt().isAfter(now);
                 if (expired && schedule.failedAttempts() + 1 >= policy.maxTransientAttempts()) {
                     yield toError(c, "refresh_failed", now);
                 }
-                yield backoff(c, schedule, e, now, "transient");
+                yield backoff(c, schedule, e.retryAfter(), now, "transient");
             }
         };
     }
 
-    private RefreshOutcome backoff(Connection c, TokenSchedule schedule, TokenRequestFailed e, Instant now, String reason) {
+    private RefreshOutcome backoff(Connection c, TokenSchedule schedule, Optional<Duration> retryAfter, Instant now,
+                                   String reason) {
         Duration wait = policy.backoff(schedule.failedAttempts() + 1);
-        if (e.retryAfter().isPresent() && e.retryAfter().get().compareTo(wait) > 0) {
-            wait = e.retryAfter().get();
+        if (retryAfter.isPresent() && retryAfter.get().compareTo(wait) > 0) {
+            wait = retryAfter.get();
         }
-        Connection stored = store.update(c.withTokenSchedule(schedule.failed(now.plus(wait)), now));
-        return new RefreshOutcome.Failed(stored, reason);
+        Instant retry = now.plus(wait);
+        return new RefreshOutcome.Failed(save(c, x -> x.withTokenSchedule(schedule.failed(retry), now)).connection(), reason);
     }
 
     /** ACTIVE→ERROR happens once (a version-checked write under the lease), so the alert goes out once. */
     private RefreshOutcome toError(Connection c, String reason, Instant now) {
-        Connection stored = store.update(c.withStatus(ConnectionStatus.ERROR, Optional.of(reason), now));
-        events.publish(ConnectionEvents.of(ConnectionEvent.REAUTHORIZATION_REQUIRED, stored, reason, now));
-        return new RefreshOutcome.Failed(stored, reason);
+        Saved saved = save(c, x -> x.withStatus(ConnectionStatus.ERROR, Optional.of(reason), now));
+        if (saved.applied()) {
+            events.publish(ConnectionEvents.of(ConnectionEvent.REAUTHORIZATION_REQUIRED, saved.connection(), reason, now));
+        }
+        return new RefreshOutcome.Failed(saved.connection(), reason);
     }
 }

@@ -13,12 +13,15 @@ import app.connections.refresh.TokenRefresher;
 import app.connections.vault.Credential;
 import app.connections.vault.SecretOwner;
 import app.connections.vault.Vault;
+import app.connections.vault.VaultException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The runtime resolver: a workspace resolves only its own connections. ACTIVE gives the credential
@@ -27,8 +30,13 @@ import java.util.Optional;
  * parks the step and answers {@code waiting}; REVOKED or anything not visible is {@code denied}.
  * Every resolve leaves an audit record. The connection record is read on every resolve; the
  * credential itself may come from the {@link CredentialCache} for the same record version.
+ *
+ * <p>A failure of our own storage (DynamoDB, Secrets Manager, KMS) is thrown to the runtime as a
+ * failure (audited {@code failed:…}), never turned into {@code denied} or a state change; a token
+ * that has not expired is handed out even when its refresh failed that way (docs/reliability.md).
  */
 public final class Resolver {
+    private static final Logger LOG = LoggerFactory.getLogger(Resolver.class);
     private static final Duration PEER_WAIT = Duration.ofSeconds(10);
     private static final Duration POLL = Duration.ofMillis(50);
 
@@ -59,7 +67,21 @@ public final class Resolver {
     }
 
     public ResolveResult resolve(ResolveRequest request) {
-        ResolveResult result = decide(request);
+        ResolveResult result;
+        try {
+            result = decide(request);
+        } catch (RuntimeException e) {
+            String outcome = "failed:" + (e instanceof VaultException v ? (v.retryable() ? "vault_unavailable" : "vault_refused")
+                    : "internal_error");
+            LOG.error("resolve of connection {} for run {} failed ({}): {}", request.connectionId(), request.runId(), outcome,
+                    e.getMessage());
+            try {
+                audit.resolved(request, outcome, clock.instant());
+            } catch (RuntimeException auditFailed) {
+                e.addSuppressed(auditFailed);
+            }
+            throw e;
+        }
         String outcome = switch (result) {
             case ResolveResult.Ok ok -> "ok";
             case ResolveResult.Waiting w -> "waiting:" + w.reason();
@@ -115,6 +137,9 @@ public final class Resolver {
             if (c.status() == ConnectionStatus.ERROR) {
                 return park(c, request);
             }
+            if (c.status() == ConnectionStatus.REVOKED) {
+                return new ResolveResult.Denied("revoked"); // revoked while its refresh ran
+            }
         }
         Connection current = c;
         Credential credential = credentials.get(current, () -> vault.read(current.secretRef().orElseThrow(),
@@ -131,7 +156,20 @@ public final class Resolver {
         Instant deadline = clock.instant().plus(PEER_WAIT);
         Connection current = c;
         while (needsRefresh(current, lead)) {
-            switch (refresher.refresh(current.id(), false)) {
+            RefreshOutcome outcome;
+            try {
+                outcome = refresher.refresh(current.id(), false);
+            } catch (RuntimeException e) {
+                // our storage failed, not the provider: a token that has not expired still serves
+                Optional<Connection> stillValid = usable(current);
+                if (stillValid.isEmpty()) {
+                    throw e;
+                }
+                LOG.warn("refresh of connection {} failed ({}); its current token is still valid and handed out",
+                        current.id(), e.getMessage());
+                return stillValid;
+            }
+            switch (outcome) {
                 case RefreshOutcome.Refreshed r -> current = r.connection();
                 case RefreshOutcome.NotDue n -> {
                     return usable(n.connection());

@@ -52,6 +52,16 @@ public final class OAuthWorld implements AutoCloseable {
     public final SecretsManagerVault vault;
 
     public OAuthWorld(LocalAws local, String functionLogicalId, Map<String, String> extraEnv) throws Exception {
+        this(local, functionLogicalId, extraEnv, (service, o) -> { });
+    }
+
+    /**
+     * A world whose {@link #services} build their SDK clients with {@code serviceClients} (e.g. a
+     * {@link FaultInjector}); the world's own {@link #store} and {@link #vault}, for set-up and
+     * assertions, use plain clients.
+     */
+    public OAuthWorld(LocalAws local, String functionLogicalId, Map<String, String> extraEnv,
+                      AwsClients.Customizer serviceClients) throws Exception {
         this.local = local;
         Path catalog = Files.createTempFile("catalog", ".json");
         Files.writeString(catalog, "{\"apps\": [" + provider.catalogApp(app) + "]}");
@@ -62,7 +72,7 @@ public final class OAuthWorld implements AutoCloseable {
         env.putAll(extraEnv);
         config = Config.from(env);
         AwsClients aws = new AwsClients();
-        services = new Services(config, aws, clock);
+        services = new Services(config, new AwsClients(serviceClients), clock);
         store = new DynamoConnectionStore(aws.dynamo(), config.tableName());
         vault = new SecretsManagerVault(aws.secrets(), aws.kms(), config.kmsKeyId(), config.secretNamePrefix());
         try {

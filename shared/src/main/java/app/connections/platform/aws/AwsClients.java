@@ -23,7 +23,7 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  * The SDK clients of one execution environment, each built on first use and then reused. They
  * share one URLConnection HTTP client; region and endpoint come from the environment
  * ({@code AWS_REGION}, {@code AWS_ENDPOINT_URL}) or the equivalent system properties, so the same
- * code talks to AWS in Lambda and to moto locally.
+ * code talks to AWS in Lambda and to moto locally. Retries are the SDK's defaults.
  */
 public final class AwsClients {
     private final SdkHttpClient http = UrlConnectionHttpClient.create();
@@ -31,6 +31,7 @@ public final class AwsClients {
             EnvironmentVariableCredentialsProvider.create(), SystemPropertyCredentialsProvider.create(),
             // with SnapStart, Lambda gives credentials through the container credentials endpoint
             ContainerCredentialsProvider.create());
+    private final Customizer override;
 
     // Each client is built on first use. The builder lambdas are created inside the accessors, not
     // in field initializers, so a function packaged without an SDK module (workspaces has no KMS)
@@ -40,20 +41,42 @@ public final class AwsClients {
     private final Lazy<KmsClient> kms = new Lazy<>();
     private final Lazy<EventBridgeClient> events = new Lazy<>();
 
+    public AwsClients() {
+        this((service, config) -> { });
+    }
+
+    /**
+     * Clients whose override configuration is adjusted by {@code override} — the seam tests use to
+     * add an {@code ExecutionInterceptor} (fault injection) to every client.
+     */
+    public AwsClients(Customizer override) {
+        this.override = override;
+    }
+
+    /** Adjusts the override configuration of one service's client (named by the client's {@code SERVICE_NAME}). */
+    @FunctionalInterface
+    public interface Customizer {
+        void apply(String serviceName, ClientOverrideConfiguration.Builder config);
+    }
+
     public DynamoDbClient dynamo() {
-        return dynamo.get(() -> DynamoDbClient.builder().httpClient(http).credentialsProvider(credentials).build());
+        return dynamo.get(() -> DynamoDbClient.builder().httpClient(http).credentialsProvider(credentials)
+                .overrideConfiguration(o -> override.apply(DynamoDbClient.SERVICE_NAME, o)).build());
     }
 
     public SecretsManagerClient secrets() {
-        return secrets.get(() -> SecretsManagerClient.builder().httpClient(http).credentialsProvider(credentials).build());
+        return secrets.get(() -> SecretsManagerClient.builder().httpClient(http).credentialsProvider(credentials)
+                .overrideConfiguration(o -> override.apply(SecretsManagerClient.SERVICE_NAME, o)).build());
     }
 
     public KmsClient kms() {
-        return kms.get(() -> KmsClient.builder().httpClient(http).credentialsProvider(credentials).build());
+        return kms.get(() -> KmsClient.builder().httpClient(http).credentialsProvider(credentials)
+                .overrideConfiguration(o -> override.apply(KmsClient.SERVICE_NAME, o)).build());
     }
 
     public EventBridgeClient events() {
-        return events.get(() -> EventBridgeClient.builder().httpClient(http).credentialsProvider(credentials).build());
+        return events.get(() -> EventBridgeClient.builder().httpClient(http).credentialsProvider(credentials)
+                .overrideConfiguration(o -> override.apply(EventBridgeClient.SERVICE_NAME, o)).build());
     }
 
     /**

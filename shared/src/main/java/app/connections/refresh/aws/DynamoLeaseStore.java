@@ -28,8 +28,10 @@ public final class DynamoLeaseStore implements LeaseStore {
                     .item(Map.of("pk", s("CONNECTION#" + connectionId), "sk", s("LEASE"), "type", s("lease"),
                             "owner", s(owner), "expiresAt", n(until.toEpochMilli()),
                             "ttl", n(until.getEpochSecond() + 86_400)))
-                    .conditionExpression("attribute_not_exists(pk) OR expiresAt < :now")
-                    .expressionAttributeValues(Map.of(":now", n(now.toEpochMilli()))));
+                    // "or it is ours": when the answer to our own write is lost, the SDK's retry meets our lease
+                    .conditionExpression("attribute_not_exists(pk) OR expiresAt < :now OR #owner = :owner")
+                    .expressionAttributeNames(Map.of("#owner", "owner"))
+                    .expressionAttributeValues(Map.of(":now", n(now.toEpochMilli()), ":owner", s(owner))));
             return true;
         } catch (ConditionalCheckFailedException held) {
             return false;

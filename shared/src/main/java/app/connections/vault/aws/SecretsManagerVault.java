@@ -20,10 +20,15 @@ import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.exception.SdkServiceException;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.DataKeySpec;
+import software.amazon.awssdk.services.kms.model.DisabledException;
 import software.amazon.awssdk.services.kms.model.GenerateDataKeyResponse;
+import software.amazon.awssdk.services.kms.model.KeyUnavailableException;
+import software.amazon.awssdk.services.kms.model.KmsInvalidStateException;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.Tag;
 
@@ -70,7 +75,7 @@ public final class SecretsManagerVault implements Vault {
                             tag("connections:app", owner.app()))));
             return new SecretRef(response.arn());
         } catch (SdkException e) {
-            throw new VaultException("could not store the connection secret", e);
+            throw failure("could not store the connection secret", e);
         }
     }
 
@@ -80,7 +85,7 @@ public final class SecretsManagerVault implements Vault {
         try {
             secrets.putSecretValue(b -> b.secretId(ref.id()).secretString(sealed));
         } catch (SdkException e) {
-            throw new VaultException("could not store a new version of the connection secret", e);
+            throw failure("could not store a new version of the connection secret", e);
         }
     }
 
@@ -90,7 +95,7 @@ public final class SecretsManagerVault implements Vault {
         try {
             sealed = secrets.getSecretValue(b -> b.secretId(ref.id())).secretString();
         } catch (SdkException e) {
-            throw new VaultException("could not read the connection secret", e);
+            throw failure("could not read the connection secret", e);
         }
         return open(owner, sealed);
     }
@@ -106,7 +111,7 @@ public final class SecretsManagerVault implements Vault {
             }
             secrets.deleteSecret(b -> b.secretId(ref.id()).recoveryWindowInDays((long) recoveryWindowDays));
         } catch (SdkException e) {
-            throw new VaultException("could not schedule the connection secret for deletion", e);
+            throw failure("could not schedule the connection secret for deletion", e);
         }
     }
 
@@ -116,7 +121,7 @@ public final class SecretsManagerVault implements Vault {
         try {
             dataKey = kms.generateDataKey(b -> b.keyId(kmsKeyId).keySpec(DataKeySpec.AES_256).encryptionContext(context));
         } catch (SdkException e) {
-            throw new VaultException("could not obtain a data key from KMS", e);
+            throw failure("could not obtain a data key from KMS", e);
         }
         byte[] key = dataKey.plaintext().asByteArray();
         byte[] iv = new byte[IV_BYTES];
@@ -154,8 +159,12 @@ public final class SecretsManagerVault implements Vault {
             key = kms.decrypt(b -> b.ciphertextBlob(SdkBytes.fromByteArray(b64.decode(envelope.key())))
                     .keyId(kmsKeyId)
                     .encryptionContext(context)).plaintext().asByteArray();
+        } catch (KmsInvalidStateException | DisabledException | KeyUnavailableException e) {
+            throw new VaultException("the KMS key is not usable (disabled, pending deletion or unavailable)", e);
         } catch (SdkException e) {
-            throw new VaultException("the connection secret does not open for this connection", e);
+            throw temporarilyUnavailable(e)
+                    ? failure("KMS could not decrypt the connection secret", e)
+                    : new VaultException("the connection secret does not open for this connection", e);
         }
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
@@ -168,6 +177,20 @@ public final class SecretsManagerVault implements Vault {
         } finally {
             Arrays.fill(key, (byte) 0);
         }
+    }
+
+    /** A failed call: retryable when the service was only throttled, failing or unreachable. */
+    private static VaultException failure(String what, SdkException e) {
+        return temporarilyUnavailable(e)
+                ? new VaultException(what + ": the service is temporarily unavailable (throttled or failing); retry later", e, true)
+                : new VaultException(what, e);
+    }
+
+    static boolean temporarilyUnavailable(SdkException e) {
+        if (e instanceof SdkServiceException service) {
+            return service.isThrottlingException() || service.statusCode() >= 500;
+        }
+        return e instanceof SdkClientException; // no answer at all: network error, timeout
     }
 
     private static Map<String, String> context(SecretOwner owner) {
