@@ -57,7 +57,7 @@ public final class ApiKeyCheck {
         ProviderResponse response;
         try {
             response = http.send(new ProviderRequest(test.method(), UrlTemplate.expand(test.url(), fields), headers,
-                    "POST".equals(test.method()) ? "" : null));
+                    "POST".equals(test.method()) ? "" : null, ProviderRequest.Redirects.FOLLOW_WITHOUT_CREDENTIALS));
         } catch (ProviderUnavailableException e) {
             throw new ProviderUnreachableException("could not reach " + app.name() + " to check the key; nothing was saved", e);
         }

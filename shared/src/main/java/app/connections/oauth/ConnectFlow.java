@@ -272,6 +272,7 @@ public final class ConnectFlow {
     private String reauthorize(String connectionId, ConnectSession session, OAuthTokens tokens, String identity,
                                IdentityKey key, boolean claim, Instant now) {
         session.pendingConnectionId().filter(id -> !id.equals(connectionId)).ifPresent(connections::deletePending);
+        boolean claiming = claim;
         for (int attempt = 0; ; attempt++) {
             Connection existing = connections.find(connectionId).orElseThrow(() ->
                     new OAuthFlowException("identity_mismatch", "the connection holding this account is gone", null));
@@ -281,13 +282,22 @@ public final class ConnectFlow {
             }
             Connection updated = existing.authorized(identity, session.userId(), ref, schedule(tokens, now), now);
             try {
-                Connection stored = claim
-                        ? switch (connections.updateClaiming(updated, key)) {
-                            case ConnectionStore.IdentityClaim.Claimed c -> c.connection();
-                            case ConnectionStore.IdentityClaim.HeldBy h -> throw new OAuthFlowException("identity_mismatch",
-                                    "another connection holds this account", null);
+                Connection stored;
+                if (claiming) {
+                    switch (connections.updateClaiming(updated, key)) {
+                        case ConnectionStore.IdentityClaim.Claimed c -> stored = c.connection();
+                        case ConnectionStore.IdentityClaim.HeldBy h when h.connectionId().equals(connectionId) -> {
+                            // a concurrent reconnect of this same connection claimed the account first: not
+                            // another account, just a changed record; read it again and update it
+                            claiming = false;
+                            continue;
                         }
-                        : connections.update(updated);
+                        case ConnectionStore.IdentityClaim.HeldBy h -> throw new OAuthFlowException("identity_mismatch",
+                                "another connection holds this account", null);
+                    }
+                } else {
+                    stored = connections.update(updated);
+                }
                 if (existing.status() == ConnectionStatus.ERROR) {
                     reauthorizations.announce(stored, now);
                 }

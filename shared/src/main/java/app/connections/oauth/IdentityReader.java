@@ -57,7 +57,8 @@ public final class IdentityReader {
         headers.put("Authorization", "Bearer " + accessToken);
         ProviderResponse response;
         try {
-            response = http.send(new ProviderRequest(spec.method(), UrlTemplate.expand(spec.url(), fields), headers, null));
+            response = http.send(new ProviderRequest(spec.method(), UrlTemplate.expand(spec.url(), fields), headers, null,
+                    ProviderRequest.Redirects.FOLLOW_WITHOUT_CREDENTIALS));
         } catch (ProviderUnavailableException e) {
             throw new OAuthFlowException("identity_failed", app.name() + " identity endpoint could not be reached", e);
         }

@@ -56,7 +56,7 @@ public final class RevocationEndpoint {
         try {
             response = http.send(new ProviderRequest(spec.method(), UrlTemplate.expand(spec.url(), fields), headers,
                     form.entrySet().stream().map(e -> TokenEndpoint.urlEncode(e.getKey()) + "=" + TokenEndpoint.urlEncode(e.getValue()))
-                            .collect(Collectors.joining("&"))));
+                            .collect(Collectors.joining("&")), ProviderRequest.Redirects.NEVER));
         } catch (ProviderUnavailableException e) {
             return Result.RETRY;
         }

@@ -87,7 +87,7 @@ public final class TokenEndpoint {
         try {
             response = http.send(new ProviderRequest("POST", UrlTemplate.expand(spec.tokenUrl(), fields), headers,
                     body.entrySet().stream().map(e -> urlEncode(e.getKey()) + "=" + urlEncode(e.getValue()))
-                            .collect(Collectors.joining("&"))));
+                            .collect(Collectors.joining("&")), ProviderRequest.Redirects.NEVER));
         } catch (ProviderUnavailableException e) {
             throw new TokenRequestFailed(TokenRequestFailed.Kind.TRANSIENT, app.name() + " token endpoint could not be reached",
                     Optional.empty(), e);

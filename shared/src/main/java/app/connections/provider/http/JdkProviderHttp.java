@@ -6,63 +6,211 @@ import app.connections.provider.ProviderResponse;
 import app.connections.provider.ProviderUnavailableException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 /**
- * {@link ProviderHttp} on the JDK HTTP client: https only (plain http to loopback only when the
- * local stack allows it explicitly), no redirects followed, connect and read timeouts, answers
- * capped at {@value #MAX_BODY_BYTES} bytes, and no private, loopback, link-local or otherwise
- * internal destination unless it is loopback and allowed.
+ * {@link ProviderHttp} on the JDK HTTP client, the one way every provider call leaves the service.
+ *
+ * <ul>
+ *   <li>https only; plain http only to loopback, and only when the local stack allows loopback.</li>
+ *   <li>The host name is resolved once ({@link HostResolver}); every address must be public
+ *       ({@link OutboundAddresses}); the connection goes to the checked address itself: the request
+ *       URI carries that IP literal, the {@code Host} header the original name, TLS sends the name
+ *       as SNI and checks the certificate against it (endpoint identification "HTTPS"). The JDK
+ *       never resolves the name a second time, so DNS rebinding between check and connect cannot
+ *       move the call.</li>
+ *   <li>Redirects as the request says ({@link ProviderRequest.Redirects}): not followed, or up to
+ *       {@value #MAX_REDIRECTS} hops, each checked and pinned like the first, none with credentials.</li>
+ *   <li>Connect timeout {@code 3 s}, read timeout as configured, answers capped at
+ *       {@value #MAX_BODY_BYTES} bytes, HTTP/1.1, no proxy.</li>
+ * </ul>
+ *
+ * <p>The JDK client takes SNI from its {@link SSLParameters} when the URI host is an IP literal, so
+ * there is one client per provider host name (kept, at most {@value #MAX_CLIENTS}, least recently
+ * used shut down first) and one for literal hosts and plain http. Setting {@code Host} needs the
+ * JDK property {@code jdk.httpclient.allowRestrictedHeaders=host}, which this class sets before the
+ * JDK client is first loaded and checks when constructed.
  */
 public final class JdkProviderHttp implements ProviderHttp {
     static final int MAX_BODY_BYTES = 256 * 1024;
+    static final int MAX_REDIRECTS = 3;
+    static final int MAX_CLIENTS = 32;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
+    private static final String ALLOW_RESTRICTED = "jdk.httpclient.allowRestrictedHeaders";
+    private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
+    /** The only request headers a redirect hop gets: nothing that can carry a credential. */
+    private static final Set<String> HOP_HEADERS = Set.of("accept", "accept-language", "user-agent");
+    private static final Pattern IPV4_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
-    private final HttpClient client = HttpClient.newBuilder()
-            .connectTimeout(CONNECT_TIMEOUT)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    static {
+        // Read once, when the JDK client's internals are first loaded (java.net.http module docs).
+        String allowed = System.getProperty(ALLOW_RESTRICTED);
+        if (allowed == null || allowed.isBlank()) {
+            System.setProperty(ALLOW_RESTRICTED, "host");
+        } else if (!List.of(allowed.toLowerCase(Locale.ROOT).replace(" ", "").split(",")).contains("host")) {
+            System.setProperty(ALLOW_RESTRICTED, allowed + ",host");
+        }
+    }
+
     private final boolean allowLoopback;
     private final Duration readTimeout;
+    private final HostResolver resolver;
+    private final SSLContext tls;
+    /** SNI host name ("" for none) to the client that sends it; access-ordered for eviction. */
+    private final LinkedHashMap<String, HttpClient> clients = new LinkedHashMap<>(16, 0.75f, true);
 
     /**
      * @param allowLoopback only the local stack sets this, so tests can stand in for providers
      * @param readTimeout how long to wait for a provider's answer
      */
     public JdkProviderHttp(boolean allowLoopback, Duration readTimeout) {
+        this(allowLoopback, readTimeout, HostResolver.system(), defaultTls());
+    }
+
+    /** With another name resolution and TLS context (tests: a stand-in DNS, a test CA). */
+    public JdkProviderHttp(boolean allowLoopback, Duration readTimeout, HostResolver resolver, SSLContext tls) {
         this.allowLoopback = allowLoopback;
         this.readTimeout = readTimeout;
+        this.resolver = resolver;
+        this.tls = tls;
+        try {
+            HttpRequest.newBuilder(URI.create("https://127.0.0.1/")).setHeader("Host", "provider.invalid");
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("the JDK HTTP client was loaded before " + ALLOW_RESTRICTED
+                    + " allowed the Host header; start the JVM with -D" + ALLOW_RESTRICTED + "=host", e);
+        }
     }
 
     @Override
     public ProviderResponse send(ProviderRequest request) {
-        checkDestination(request);
-        HttpRequest.Builder http = HttpRequest.newBuilder(request.uri()).timeout(readTimeout);
-        request.headers().forEach(http::header);
-        http.method(request.method(), request.body() == null
-                ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(request.body()));
+        URI uri = request.uri();
+        String method = request.method();
+        Map<String, String> headers = request.headers();
+        String body = request.body();
+        for (int hop = 0; ; hop++) {
+            HttpResponse<InputStream> response = exchange(pin(uri), method, headers, body);
+            Optional<URI> next = request.redirects() == ProviderRequest.Redirects.FOLLOW_WITHOUT_CREDENTIALS
+                    ? redirectTarget(uri, method, response) : Optional.empty();
+            if (next.isEmpty()) {
+                return read(response);
+            }
+            discard(response);
+            if (hop == MAX_REDIRECTS) {
+                throw new ProviderUnavailableException("provider redirected more than " + MAX_REDIRECTS + " times", null);
+            }
+            uri = next.get();
+            method = "HEAD".equals(method) ? "HEAD" : "GET";
+            headers = withoutCredentials(headers);
+            body = null;
+        }
+    }
+
+    /** The number of JDK clients kept (one per provider host name, plus one for literals). */
+    synchronized int clientCount() {
+        return clients.size();
+    }
+
+    /** Where one request goes: the URI with the checked IP literal, and the name for Host and SNI. */
+    private record Pinned(URI connectUri, Optional<String> hostHeader, String sniName) {
+    }
+
+    private Pinned pin(URI uri) {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        String host = uri.getHost();
+        if (host == null || uri.getUserInfo() != null) {
+            throw new ProviderUnavailableException("provider URL has no usable host", null);
+        }
+        if (!scheme.equals("https") && !scheme.equals("http")) {
+            throw new ProviderUnavailableException("provider URL must use https", null);
+        }
+        boolean literal = host.startsWith("[") || IPV4_LITERAL.matcher(host).matches();
+        InetAddress[] addresses;
         try {
-            HttpResponse<InputStream> response = client.send(http.build(), HttpResponse.BodyHandlers.ofInputStream());
-            byte[] body;
-            try (InputStream in = response.body()) {
-                body = in.readNBytes(MAX_BODY_BYTES + 1);
+            // a literal is parsed, not looked up
+            addresses = literal ? InetAddress.getAllByName(host) : resolver.resolve(host);
+        } catch (UnknownHostException e) {
+            throw new ProviderUnavailableException("provider host does not resolve", e);
+        }
+        if (addresses == null || addresses.length == 0) {
+            throw new ProviderUnavailableException("provider host does not resolve", null);
+        }
+        boolean allLoopback = true;
+        for (InetAddress address : addresses) {
+            boolean loopback = OutboundAddresses.isLoopback(address);
+            allLoopback &= loopback;
+            if (!(loopback && allowLoopback) && OutboundAddresses.isRefused(address)) {
+                throw new ProviderUnavailableException("provider address is not a public address", null);
             }
-            if (body.length > MAX_BODY_BYTES) {
-                throw new ProviderUnavailableException("provider answer exceeds " + MAX_BODY_BYTES + " bytes", null);
+        }
+        if (scheme.equals("http") && !(allowLoopback && allLoopback)) {
+            throw new ProviderUnavailableException("provider URL must use https", null);
+        }
+        if (literal) {
+            return new Pinned(uri, Optional.empty(), "");
+        }
+        String sni = "";
+        if (scheme.equals("https")) {
+            try {
+                sni = new SNIHostName(host).getAsciiName();
+            } catch (IllegalArgumentException e) {
+                throw new ProviderUnavailableException("provider URL has no usable host", null);
             }
-            Map<String, String> headers = new HashMap<>();
-            response.headers().map().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), String.join(",", v)));
-            return new ProviderResponse(response.statusCode(), headers, new String(body, StandardCharsets.UTF_8));
+        }
+        return new Pinned(withAddress(uri, addresses[0]), Optional.of(hostHeader(uri, scheme)), sni);
+    }
+
+    private static URI withAddress(URI uri, InetAddress address) {
+        InetAddress plain;
+        try {
+            plain = InetAddress.getByAddress(address.getAddress()); // drops any scope id; IPv4-mapped becomes IPv4
+        } catch (UnknownHostException e) {
+            throw new ProviderUnavailableException("provider address is unusable", e);
+        }
+        String literal = plain instanceof Inet6Address ? "[" + plain.getHostAddress() + "]" : plain.getHostAddress();
+        return URI.create(uri.getScheme() + "://" + literal + (uri.getPort() == -1 ? "" : ":" + uri.getPort())
+                + (uri.getRawPath() == null ? "" : uri.getRawPath())
+                + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
+    }
+
+    /** What the JDK would have sent for the name: host, and the port unless it is the scheme's default. */
+    private static String hostHeader(URI uri, String scheme) {
+        int port = uri.getPort();
+        boolean defaultPort = port == -1 || port == (scheme.equals("https") ? 443 : 80);
+        return defaultPort ? uri.getHost() : uri.getHost() + ":" + port;
+    }
+
+    private HttpResponse<InputStream> exchange(Pinned target, String method, Map<String, String> headers, String body) {
+        HttpRequest.Builder http = HttpRequest.newBuilder(target.connectUri()).timeout(readTimeout);
+        headers.forEach((name, value) -> {
+            if (!name.equalsIgnoreCase("host")) {
+                http.header(name, value);
+            }
+        });
+        target.hostHeader().ifPresent(host -> http.setHeader("Host", host));
+        http.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        try {
+            return client(target.sniName()).send(http.build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
             throw new ProviderUnavailableException("provider did not answer: " + e.getClass().getSimpleName(), e);
         } catch (InterruptedException e) {
@@ -71,42 +219,89 @@ public final class JdkProviderHttp implements ProviderHttp {
         }
     }
 
-    private void checkDestination(ProviderRequest request) {
-        String scheme = request.uri().getScheme();
-        String host = request.uri().getHost();
-        if (host == null || request.uri().getUserInfo() != null) {
-            throw new ProviderUnavailableException("provider URL has no usable host", null);
+    private synchronized HttpClient client(String sniName) {
+        HttpClient client = clients.get(sniName);
+        if (client == null) {
+            SSLParameters parameters = tls.getDefaultSSLParameters();
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            if (!sniName.isEmpty()) {
+                parameters.setServerNames(List.of(new SNIHostName(sniName)));
+            }
+            client = HttpClient.newBuilder()
+                    .sslContext(tls)
+                    .sslParameters(parameters)
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .proxy(HttpClient.Builder.NO_PROXY)
+                    .connectTimeout(CONNECT_TIMEOUT)
+                    .followRedirects(HttpClient.Redirect.NEVER)
+                    .build();
+            clients.put(sniName, client);
+            if (clients.size() > MAX_CLIENTS) {
+                var eldest = clients.entrySet().iterator().next();
+                eldest.getValue().shutdown(); // requests already on it complete
+                clients.remove(eldest.getKey());
+            }
         }
-        InetAddress[] addresses;
+        return client;
+    }
+
+    /** The next hop of a redirect this request may follow, or empty when the redirect is the answer. */
+    private static Optional<URI> redirectTarget(URI current, String method, HttpResponse<?> response) {
+        int status = response.statusCode();
+        Optional<String> location = response.headers().firstValue("location");
+        if (!REDIRECTS.contains(status) || location.isEmpty()) {
+            return Optional.empty();
+        }
+        if ((status == 307 || status == 308) && !method.equals("GET") && !method.equals("HEAD")) {
+            return Optional.empty(); // would have to resend the body
+        }
         try {
-            addresses = InetAddress.getAllByName(host);
-        } catch (UnknownHostException e) {
-            throw new ProviderUnavailableException("provider host does not resolve", e);
-        }
-        for (InetAddress address : addresses) {
-            boolean loopback = address.isLoopbackAddress();
-            if (loopback && allowLoopback) {
-                continue;
-            }
-            if (loopback || address.isAnyLocalAddress() || address.isLinkLocalAddress() || address.isSiteLocalAddress()
-                    || address.isMulticastAddress() || isCarrierGradeNat(address) || isUniqueLocal(address)) {
-                throw new ProviderUnavailableException("provider address is not a public address", null);
-            }
-        }
-        boolean loopbackHttp = "http".equals(scheme) && allowLoopback && addresses.length > 0
-                && java.util.Arrays.stream(addresses).allMatch(InetAddress::isLoopbackAddress);
-        if (!"https".equals(scheme) && !loopbackHttp) {
-            throw new ProviderUnavailableException("provider URL must use https", null);
+            String next = current.resolve(new URI(location.get().strip())).toString();
+            int fragment = next.indexOf('#');
+            return Optional.of(URI.create(fragment < 0 ? next : next.substring(0, fragment)));
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            throw new ProviderUnavailableException("provider redirected to an unusable URL", e);
         }
     }
 
-    private static boolean isCarrierGradeNat(InetAddress address) {
-        byte[] b = address.getAddress();
-        return b.length == 4 && (b[0] & 0xff) == 100 && (b[1] & 0xc0) == 64;
+    private static Map<String, String> withoutCredentials(Map<String, String> headers) {
+        Map<String, String> kept = new HashMap<>();
+        headers.forEach((name, value) -> {
+            if (HOP_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+                kept.put(name, value);
+            }
+        });
+        return kept;
     }
 
-    private static boolean isUniqueLocal(InetAddress address) {
-        byte[] b = address.getAddress();
-        return b.length == 16 && (b[0] & 0xfe) == 0xfc;
+    private static void discard(HttpResponse<InputStream> response) {
+        try {
+            response.body().close(); // a hop's body is not read
+        } catch (IOException e) {
+            // nothing to keep
+        }
+    }
+
+    private static ProviderResponse read(HttpResponse<InputStream> response) {
+        byte[] body;
+        try (InputStream in = response.body()) {
+            body = in.readNBytes(MAX_BODY_BYTES + 1);
+        } catch (IOException e) {
+            throw new ProviderUnavailableException("provider did not answer: " + e.getClass().getSimpleName(), e);
+        }
+        if (body.length > MAX_BODY_BYTES) {
+            throw new ProviderUnavailableException("provider answer exceeds " + MAX_BODY_BYTES + " bytes", null);
+        }
+        Map<String, String> headers = new HashMap<>();
+        response.headers().map().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), String.join(",", v)));
+        return new ProviderResponse(response.statusCode(), headers, new String(body, StandardCharsets.UTF_8));
+    }
+
+    private static SSLContext defaultTls() {
+        try {
+            return SSLContext.getDefault();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no default TLS context", e);
+        }
     }
 }

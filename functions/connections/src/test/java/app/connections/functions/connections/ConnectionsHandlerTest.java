@@ -88,6 +88,7 @@ class ConnectionsHandlerTest {
 
     @Test
     void savingTheSameKeyAgainReturnsTheSameConnectionWithoutANewSecretVersion() throws Exception {
+        BusTap tap = tap();
         JsonNode first = created("ws-acme", "Acme Freshdesk", "fd-key-alice");
 
         APIGatewayV2HTTPResponse again = f.call(f.create("ws-acme", FRESHDESK.formatted("Another label", "fd-key-alice", "acme")));
@@ -97,16 +98,21 @@ class ConnectionsHandlerTest {
         assertThat(ConnectionsFixture.json(again).path("label").asText()).isEqualTo("Acme Freshdesk");
         assertThat(secretVersions()).isEqualTo(1);
         assertThat(pickerLabels("ws-acme", Map.of("app", "freshdesk"), "member", "ws-acme:editor")).hasSize(1);
+        assertThat(eventTypes(tap)).containsExactly("Connection Created");
     }
 
     @Test
     void reconnectingTheSameFreshdeskAgentWithANewKeyUpdatesTheExistingConnection() throws Exception {
+        BusTap tap = tap();
         JsonNode first = created("ws-acme", "Acme Freshdesk", "fd-key-alice");
 
         JsonNode again = created("ws-acme", "Acme Freshdesk", "fd-key-alice-rotated");
+        JsonNode retried = created("ws-acme", "Acme Freshdesk", "fd-key-alice-rotated");
 
         assertThat(again.path("id").asText()).isEqualTo(first.path("id").asText());
-        assertThat(secretVersions()).isEqualTo(2);
+        assertThat(retried.path("id").asText()).isEqualTo(first.path("id").asText());
+        assertThat(secretVersions()).as("one version per real change: the first key, the rotated one").isEqualTo(2);
+        assertThat(eventTypes(tap)).containsExactly("Connection Created");
     }
 
     @Test
@@ -121,6 +127,7 @@ class ConnectionsHandlerTest {
 
     @Test
     void twoSimultaneousCreatesOfTheSameAccountYieldOneConnection() throws Exception {
+        BusTap tap = tap();
         List<Callable<APIGatewayV2HTTPResponse>> creates = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             APIGatewayV2HTTPEvent event = f.create("ws-acme", FRESHDESK.formatted("Desk " + i, "fd-key-alice", "acme"));
@@ -138,6 +145,7 @@ class ConnectionsHandlerTest {
 
         assertThat(ids).hasSize(1);
         assertThat(pickerLabels("ws-acme", Map.of("app", "freshdesk"), "member", "ws-acme:editor")).hasSize(1);
+        assertThat(eventTypes(tap)).containsExactly("Connection Created");
     }
 
     @Test
@@ -296,6 +304,20 @@ class ConnectionsHandlerTest {
         assertThat(f.handler.routes().keys()).containsExactlyInAnyOrderElementsOf(
                 function.routes().stream().map(Template.HttpRoute::routeKey).collect(Collectors.toSet()));
         assertThat(function.handlerClass()).isEqualTo(ConnectionsHandler.class.getName());
+    }
+
+    /** Taps this test account's events on the bus. */
+    private BusTap tap() {
+        return BusTap.on(f.local.stack(), "{\"source\":[\"app.connections\"],\"detail\":{\"accountId\":[\"" + f.account + "\"]}}");
+    }
+
+    /** The detail types published since the tap started (schema-checked). */
+    private static List<String> eventTypes(BusTap tap) throws Exception {
+        List<String> types = new ArrayList<>();
+        for (String event : app.connections.testing.EventSchemas.valid(tap.drain())) {
+            types.add(app.connections.platform.Json.MAPPER.readTree(event).path("detail-type").asText());
+        }
+        return types;
     }
 
     private int secretVersions() {

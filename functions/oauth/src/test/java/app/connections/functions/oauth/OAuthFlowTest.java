@@ -16,15 +16,21 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 @ExtendWith(LocalAwsExtension.class)
 class OAuthFlowTest {
@@ -45,6 +51,38 @@ class OAuthFlowTest {
 
     private Connection connection(String id) {
         return store.find(id).orElseThrow();
+    }
+
+    /** Taps this test account's events on the bus. */
+    private BusTap tap() {
+        return BusTap.on(f.local.stack(), "{\"source\":[\"app.connections\"],\"detail\":{\"accountId\":[\"" + f.account + "\"]}}");
+    }
+
+    /** The detail types published since the tap started (schema-checked). */
+    private static List<String> eventTypes(BusTap tap) throws Exception {
+        List<String> types = new ArrayList<>();
+        for (String event : app.connections.testing.EventSchemas.valid(tap.drain())) {
+            types.add(app.connections.platform.Json.MAPPER.readTree(event).path("detail-type").asText());
+        }
+        return types;
+    }
+
+    /** What the builder's picker shows in ws-acme for the demo app. */
+    private List<Connection> visible() {
+        return store.picker(f.account, "ws-acme", Optional.of("demo"), Set.of(), 50, Optional.empty()).items();
+    }
+
+    /** Every connection record of this account, PENDING ones included (a table scan, tests only). */
+    private List<Map<String, AttributeValue>> connectionRecords() {
+        return f.local.stack().clients().dynamo().scanPaginator(b -> b.tableName(f.config.tableName())
+                        .filterExpression("accountId = :a AND sk = :c")
+                        .expressionAttributeValues(Map.of(":a", AttributeValue.fromS(f.account), ":c", AttributeValue.fromS("CONNECTION"))))
+                .items().stream().toList();
+    }
+
+    private int secretVersions(Connection c) {
+        return f.local.stack().clients().secrets().listSecretVersionIds(b -> b.secretId(c.secretRef().orElseThrow().id())
+                .includeDeprecated(true)).versions().size();
     }
 
     @Test
@@ -126,12 +164,67 @@ class OAuthFlowTest {
 
     @Test
     void connectingTheSameAccountTwiceKeepsOneConnection() throws Exception {
+        BusTap tap = tap();
         String first = OAuthFixture.message(f.connect(DEMO, "bob")).path("connectionId").asText();
 
         String second = OAuthFixture.message(f.connect("{\"app\": \"demo\", \"label\": \"Again\"}", "bob")).path("connectionId").asText();
 
         assertThat(second).isEqualTo(first);
         assertThat(connection(first).label()).isEqualTo("Demo CRM");
+        assertThat(visible()).extracting(Connection::id).containsExactly(first);
+        assertThat(connectionRecords()).as("the second popup's PENDING record is gone").hasSize(1);
+        assertThat(secretVersions(connection(first))).as("the second consent brought new tokens: one change").isEqualTo(2);
+        assertThat(eventTypes(tap)).containsExactly("Connection Created");
+    }
+
+    @Test
+    void aCallbackDeliveredTwiceAtOnceConnectsOnceWithOneSecretVersionAndOneEvent() throws Exception {
+        BusTap tap = tap();
+        String session = f.createSession(DEMO).path("sessionId").asText();
+        Map<String, String> redirect = f.consent(f.start(session).getHeaders().get("location"), "olga");
+
+        List<JsonNode> pages = new ArrayList<>();
+        try (var pool = Executors.newFixedThreadPool(2)) {
+            List<Callable<JsonNode>> deliveries = List.of(() -> OAuthFixture.message(f.callback(redirect)),
+                    () -> OAuthFixture.message(f.callback(redirect)));
+            for (Future<JsonNode> page : pool.invokeAll(deliveries)) {
+                pages.add(page.get());
+            }
+        }
+        pages.add(OAuthFixture.message(f.callback(redirect))); // and once more, later
+
+        assertThat(pages).extracting(p -> p.path("status").asText()).containsExactlyInAnyOrder("success", "error", "error");
+        assertThat(pages).extracting(p -> p.path("error").asText()).containsOnly("", "invalid_state");
+        Connection c = connection(pages.stream().filter(p -> p.has("connectionId")).findFirst().orElseThrow()
+                .path("connectionId").asText());
+        assertThat(visible()).extracting(Connection::id).containsExactly(c.id());
+        assertThat(connectionRecords()).hasSize(1);
+        assertThat(secretVersions(c)).isEqualTo(1);
+        assertThat(eventTypes(tap)).containsExactly("Connection Created");
+    }
+
+    @Test
+    void aRetriedConnectSessionCreateShowsNothingPublishesNothingAndTheAccountIsConnectedOnce() throws Exception {
+        BusTap tap = tap();
+        JsonNode first = f.createSession(DEMO);
+
+        JsonNode retried = f.createSession(DEMO); // the builder retries the same POST (timeout, double click)
+
+        assertThat(retried.path("sessionId").asText()).isNotEqualTo(first.path("sessionId").asText());
+        assertThat(connectionRecords()).as("a session is invisible until its popup starts").isEmpty();
+        assertThat(eventTypes(tap)).isEmpty();
+
+        JsonNode connected = OAuthFixture.message(f.callback(f.consent(
+                f.start(first.path("sessionId").asText()).getHeaders().get("location"), "paula")));
+        assertThat(connected.path("status").asText()).isEqualTo("success");
+        // even if the builder also opened the retried session, the same account lands on the same connection
+        JsonNode again = OAuthFixture.message(f.callback(f.consent(
+                f.start(retried.path("sessionId").asText()).getHeaders().get("location"), "paula")));
+
+        assertThat(again.path("connectionId").asText()).isEqualTo(connected.path("connectionId").asText());
+        assertThat(visible()).hasSize(1);
+        assertThat(connectionRecords()).hasSize(1);
+        assertThat(eventTypes(tap)).containsExactly("Connection Created");
     }
 
     @Test
@@ -243,12 +336,47 @@ class OAuthFlowTest {
 
     @Test
     void reconnectingTheSameAccountUpdatesTheConnectionInPlace() throws Exception {
+        BusTap tap = tap();
         String id = OAuthFixture.message(f.connect(DEMO, "ken")).path("connectionId").asText();
+        String reconnect = "{\"app\": \"demo\", \"reconnectConnectionId\": \"" + id + "\"}";
 
-        APIGatewayV2HTTPResponse page = f.connect("{\"app\": \"demo\", \"reconnectConnectionId\": \"" + id + "\"}", "ken");
+        APIGatewayV2HTTPResponse page = f.connect(reconnect, "ken");
+        APIGatewayV2HTTPResponse retried = f.connect(reconnect, "ken");
 
         assertThat(OAuthFixture.message(page).path("connectionId").asText()).isEqualTo(id);
+        assertThat(OAuthFixture.message(retried).path("connectionId").asText()).isEqualTo(id);
         assertThat(connection(id).status()).isEqualTo(ConnectionStatus.ACTIVE);
+        assertThat(connectionRecords()).hasSize(1);
+        assertThat(secretVersions(connection(id))).as("each consent's new tokens, once").isEqualTo(3);
+        assertThat(eventTypes(tap)).as("an ACTIVE connection reconnected is not news").containsExactly("Connection Created");
+    }
+
+    @Test
+    void twoReconnectsOfABrokenConnectionFinishingAtOnceAnnounceItOnce() throws Exception {
+        String id = OAuthFixture.message(f.connect(DEMO, "lena")).path("connectionId").asText();
+        store.update(connection(id).withStatus(ConnectionStatus.ERROR, f.clock.instant())); // as the refresher leaves it
+        BusTap tap = tap();
+        String reconnect = "{\"app\": \"demo\", \"reconnectConnectionId\": \"" + id + "\"}";
+        // Reconnect clicked twice (or retried by the builder): two popups, both consent as the same account
+        List<Map<String, String>> redirects = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            String session = f.createSession(reconnect).path("sessionId").asText();
+            redirects.add(f.consent(f.start(session).getHeaders().get("location"), "lena"));
+        }
+
+        List<JsonNode> pages = new ArrayList<>();
+        try (var pool = Executors.newFixedThreadPool(2)) {
+            List<Callable<JsonNode>> callbacks = redirects.stream()
+                    .<Callable<JsonNode>>map(r -> () -> OAuthFixture.message(f.callback(r))).toList();
+            for (Future<JsonNode> page : pool.invokeAll(callbacks)) {
+                pages.add(page.get());
+            }
+        }
+
+        assertThat(pages).allSatisfy(p -> assertThat(p.path("connectionId").asText()).as(p.toString()).isEqualTo(id));
+        assertThat(connection(id).status()).isEqualTo(ConnectionStatus.ACTIVE);
+        assertThat(connectionRecords()).hasSize(1);
+        assertThat(eventTypes(tap)).containsExactly("Connection Reauthorized");
     }
 
     @Test

@@ -149,9 +149,47 @@ class ResolverTest {
         assertThat(credential(resolve(c, "run-3"))).containsKey("accessToken");
     }
 
+    @Test
+    void twoReconnectsOfTheSameAccountFinishingAtOnceResumeTheParkedRunInOneEvent() throws Exception {
+        Connection c = world.oauthConnection("acct-twice", Duration.ofMinutes(1));
+        world.provider.revokeGrantsOf("acct-twice");
+        BusTap tap = BusTap.on(world.local.stack(), "{\"source\":[\"app.connections\"],\"detail\":{\"connectionId\":[\"" + c.id() + "\"]}}");
+        assertThat(resolve(c, "run-7")).containsEntry("status", "waiting");
+        ConnectFlow flow = world.services.connectFlow(world.services.catalog());
+        // the user clicks Reconnect twice (or the builder retries): two popups, both consent as the same account
+        Map<String, String> first = consentToReconnect(flow, c);
+        Map<String, String> second = consentToReconnect(flow, c);
+
+        List<CallbackResult> results = new ArrayList<>();
+        try (var pool = Executors.newFixedThreadPool(2)) {
+            List<Callable<CallbackResult>> callbacks = List.of(() -> flow.callback(first), () -> flow.callback(second));
+            for (Future<CallbackResult> r : pool.invokeAll(callbacks)) {
+                results.add(r.get());
+            }
+        }
+
+        assertThat(results).allSatisfy(r -> assertThat(r).isEqualTo(new CallbackResult.Connected(c.id(), false)));
+        assertThat(world.reload(c).status()).isEqualTo(ConnectionStatus.ACTIVE);
+        List<JsonNode> reauthorized = new ArrayList<>();
+        for (String e : app.connections.testing.EventSchemas.valid(tap.drain())) {
+            JsonNode event = Json.MAPPER.readTree(e);
+            if (event.path("detail-type").asText().equals("Connection Reauthorized")) {
+                reauthorized.add(event);
+            }
+        }
+        assertThat(reauthorized).singleElement().satisfies(e ->
+                assertThat(e.path("detail").path("parkedRuns").findValuesAsText("runId")).containsExactly("run-7"));
+        assertThat(credential(resolve(c, "run-8"))).containsKey("accessToken");
+    }
+
     /** The connect flow in reconnect mode, consenting as the same external account at the provider. */
     private CallbackResult reconnect(Connection c) throws Exception {
         ConnectFlow flow = world.services.connectFlow(world.services.catalog());
+        return flow.callback(consentToReconnect(flow, c));
+    }
+
+    /** A reconnect session started and consented to: the parameters of the provider's redirect back. */
+    private Map<String, String> consentToReconnect(ConnectFlow flow, Connection c) throws Exception {
         var session = flow.createSession(world.admin(), Target.workspace(world.workspace),
                 new NewConnectSession(world.app, null, Map.of(), c.id()));
         URI consent = flow.start(session.id());
@@ -164,7 +202,7 @@ class ResolverTest {
             String[] kv = pair.split("=", 2);
             params.put(kv[0], java.net.URLDecoder.decode(kv[1], java.nio.charset.StandardCharsets.UTF_8));
         }
-        return flow.callback(params);
+        return params;
     }
 
     private static long secretReads() {
