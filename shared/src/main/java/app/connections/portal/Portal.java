@@ -9,6 +9,7 @@ import app.connections.connection.Target;
 import app.connections.oauth.ConnectFlow;
 import app.connections.oauth.ConnectSession;
 import app.connections.oauth.NewConnectSession;
+import app.connections.platform.ConflictException;
 import app.connections.platform.NotFoundException;
 import app.connections.refresh.RefreshOutcome;
 import app.connections.refresh.TokenRefresher;
@@ -67,6 +68,9 @@ public final class Portal {
     /** Fresh tokens now, under the same lease as every refresh; the superseded refresh token is revoked at the provider. */
     public Rotation rotate(PortalClient client, String connectionId) {
         Connection c = own(client, connectionId);
+        if (c.status() == ConnectionStatus.REVOKED) {
+            throw new ConflictException("connection_revoked", "a revoked connection cannot be rotated; connect the app again");
+        }
         SecretOwner owner = new SecretOwner(c.accountId(), c.workspaceId(), c.id(), c.app());
         String before = c.secretRef().map(ref -> vault.read(ref, owner).get("refreshToken")).orElse(null);
         RefreshOutcome outcome = refresher.refresh(c.id(), true);

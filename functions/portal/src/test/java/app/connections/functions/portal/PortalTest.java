@@ -125,6 +125,20 @@ class PortalTest {
     }
 
     @Test
+    void rotatingARevokedConnectionIsAConflictAndTouchesNothing() throws Exception {
+        Connection c = world.oauthConnection("acct-rotate-revoked", Duration.ofHours(1), world.workspace, CLIENT);
+        call("revoke", c.id(), 200);
+        int tokenCalls = world.provider.tokenCalls();
+
+        JsonNode answer = call("rotate", c.id(), 409);
+
+        assertThat(answer.path("error").asText()).isEqualTo("connection_revoked");
+        assertThat(answer.path("message").asText()).contains("revoked");
+        assertThat(world.provider.tokenCalls()).as("no refresh at the provider").isEqualTo(tokenCalls);
+        assertThat(world.reload(c).status()).isEqualTo(ConnectionStatus.REVOKED);
+    }
+
+    @Test
     void aProviderUnavailableAtRevocationStillRevokesLocallyAtOnceAndIsRetriedLater() throws Exception {
         Connection c = world.oauthConnection("acct-503", Duration.ofHours(3), world.workspace, CLIENT);
         String refreshToken = world.tokens(c).get("refreshToken");
