@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
  */
 public final class Principals {
     private static final Pattern ID = Pattern.compile("^[A-Za-z0-9_-]{1,64}$");
+    private static final String RESERVED_ACCOUNT_ID = "oauth-apps";
 
     private Principals() {
     }
@@ -20,7 +21,7 @@ public final class Principals {
     /** A builder-pool user: {@code sub}, {@code custom:account_id}, {@code custom:account_role}, {@code custom:workspace_roles}. */
     public static BuilderUser builderUser(Map<String, String> claims) {
         String sub = requireClaim(claims, "sub");
-        String accountId = requireId(claims, "custom:account_id");
+        String accountId = requireAccountId(claims);
         AccountRole role = switch (requireClaim(claims, "custom:account_role").toLowerCase(Locale.ROOT)) {
             case "admin" -> AccountRole.ADMIN;
             case "member" -> AccountRole.MEMBER;
@@ -34,7 +35,7 @@ public final class Principals {
         if (claims.containsKey("custom:account_role")) {
             throw new UnauthorizedException("token is not a portal token");
         }
-        return new PortalClient(requireClaim(claims, "sub"), requireId(claims, "custom:account_id"),
+        return new PortalClient(requireClaim(claims, "sub"), requireAccountId(claims),
                 requireId(claims, "custom:workspace_id"));
     }
 
@@ -65,6 +66,18 @@ public final class Principals {
             throw new UnauthorizedException("token lacks the " + name + " claim");
         }
         return value;
+    }
+
+    /**
+     * An account id; {@code oauth-apps} is reserved: secrets are named {@code <prefix>/<accountId>/…}
+     * and our OAuth client registrations live under {@code <prefix>/oauth-apps/…}.
+     */
+    private static String requireAccountId(Map<String, String> claims) {
+        String accountId = requireId(claims, "custom:account_id");
+        if (accountId.equals(RESERVED_ACCOUNT_ID)) {
+            throw new UnauthorizedException("token carries a reserved custom:account_id");
+        }
+        return accountId;
     }
 
     private static String requireId(Map<String, String> claims, String name) {

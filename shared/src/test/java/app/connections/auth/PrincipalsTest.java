@@ -30,6 +30,13 @@ class PrincipalsTest {
     }
 
     @Test
+    void theAccountIdReservedForOurOAuthAppSecretsIsRefused() {
+        assertThatThrownBy(() -> Principals.builderUser(Map.of("sub", "u1", "custom:account_id", "oauth-apps",
+                "custom:account_role", "admin")))
+                .isInstanceOf(UnauthorizedException.class);
+    }
+
+    @Test
     void aTokenWithoutTheBuilderClaimsIsRefused() {
         assertThatThrownBy(() -> Principals.builderUser(Map.of("sub", "u1", "custom:account_id", "acct-1")))
                 .isInstanceOf(UnauthorizedException.class);

@@ -5,6 +5,9 @@ import app.connections.oauth.OAuthClients;
 import app.connections.platform.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -12,16 +15,26 @@ import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundExce
 
 /**
  * Our OAuth client registrations, one secret per app: {@code <prefix>/oauth-apps/<appKey>} holding
- * {@code {"clientId": "…", "clientSecret": "…"}}. Read once per execution environment.
+ * {@code {"clientId": "…", "clientSecret": "…"}}. A registration read is kept for
+ * {@value #TTL_MINUTES} minutes, so a rotated client secret reaches every running function within
+ * that time without a deploy (docs/security.md, rotation); an app without one is looked up again
+ * on every use.
  */
 public final class SecretsManagerOAuthClients implements OAuthClients {
+    static final long TTL_MINUTES = 5;
+
+    private record Held(OAuthClient client, Instant until) {
+    }
+
     private final SecretsManagerClient secrets;
     private final String prefix;
-    private final ConcurrentHashMap<String, Optional<OAuthClient>> cache = new ConcurrentHashMap<>();
+    private final Clock clock;
+    private final ConcurrentHashMap<String, Held> cache = new ConcurrentHashMap<>();
 
-    public SecretsManagerOAuthClients(SecretsManagerClient secrets, String secretNamePrefix) {
+    public SecretsManagerOAuthClients(SecretsManagerClient secrets, String secretNamePrefix, Clock clock) {
         this.secrets = secrets;
         this.prefix = secretNamePrefix + "/oauth-apps/";
+        this.clock = clock;
     }
 
     /** The secret name holding an app's client registration. */
@@ -31,12 +44,14 @@ public final class SecretsManagerOAuthClients implements OAuthClients {
 
     @Override
     public Optional<OAuthClient> find(String appKey) {
-        Optional<OAuthClient> cached = cache.get(appKey);
-        if (cached != null && cached.isPresent()) {
-            return cached;
+        Instant now = clock.instant();
+        Held held = cache.get(appKey);
+        if (held != null && now.isBefore(held.until())) {
+            return Optional.of(held.client());
         }
         Optional<OAuthClient> loaded = load(appKey);
-        cache.put(appKey, loaded);
+        loaded.ifPresentOrElse(c -> cache.put(appKey, new Held(c, now.plus(Duration.ofMinutes(TTL_MINUTES)))),
+                () -> cache.remove(appKey));
         return loaded;
     }
 

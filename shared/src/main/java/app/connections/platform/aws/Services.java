@@ -73,7 +73,7 @@ public final class Services {
         this.events = AwsClients.memoize(() -> new EventBridgePublisher(aws.events(), config.eventBusName()));
         this.providerHttp = AwsClients.memoize(() ->
                 new JdkProviderHttp(config.outboundAllowLoopback(), config.providerTimeout()));
-        this.oauthClients = AwsClients.memoize(() -> new SecretsManagerOAuthClients(aws.secrets(), config.secretNamePrefix()));
+        this.oauthClients = AwsClients.memoize(() -> new SecretsManagerOAuthClients(aws.secrets(), config.secretNamePrefix(), clock));
         this.credentialCache = AwsClients.memoize(() -> new CredentialCache(config.credentialCacheTtl(), 1_000, clock));
     }
 

@@ -76,10 +76,15 @@ public final class HotPathBenchmark {
         var serializer = LambdaEventSerializers.serializerFor(APIGatewayV2HTTPEvent.class, HotPathBenchmark.class.getClassLoader());
         LocalLambdaContext context = new LocalLambdaContext("ConnectionsFunction", "bench", Long.MAX_VALUE);
 
+        // each request still logs its line as in Lambda (formatting included in the figures), into a sink
+        java.io.PrintStream console = System.out;
+        System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         for (int i = 0; i < WARMUP; i++) {
             HttpApi.handle(serializer.fromJson(new ByteArrayInputStream(event)), context, routes);
         }
         long[] overhead = new long[MEASURED];
+        long[] cpu = new long[MEASURED];
         long[] total = new long[MEASURED];
         long queriesBefore = AwsTime.calls("DynamoDb.Query");
         long callsBefore = AwsTime.totalCalls();
@@ -87,17 +92,20 @@ public final class HotPathBenchmark {
         for (int i = 0; i < MEASURED; i++) {
             APIGatewayV2HTTPEvent input = serializer.fromJson(new ByteArrayInputStream(event));
             long waited = AwsTime.waitedNanos();
+            long cpuStart = threads.getCurrentThreadCpuTime();
             long start = System.nanoTime();
             APIGatewayV2HTTPResponse response = HttpApi.handle(input, context, routes);
             total[i] = System.nanoTime() - start;
+            cpu[i] = threads.getCurrentThreadCpuTime() - cpuStart;
             overhead[i] = total[i] - (AwsTime.waitedNanos() - waited);
             if (i == 0) {
                 if (response.getStatusCode() != 200) {
                     throw new IllegalStateException("picker answered " + response.getStatusCode());
                 }
-                items = Json.MAPPER.readTree(response.getBody()).path("items").size();
+                items = Json.MAPPER.readTree(response.getBody()).path("connections").size();
             }
         }
+        System.setOut(console);
         long queries = AwsTime.calls("DynamoDb.Query") - queriesBefore;
         long calls = AwsTime.totalCalls() - callsBefore;
         System.out.println();
@@ -105,9 +113,12 @@ public final class HotPathBenchmark {
                 CONNECTIONS, items, MEASURED, WARMUP);
         System.out.println("| figure | p50 | p99 |");
         System.out.println("| --- | --- | --- |");
-        System.out.printf("| handler overhead (invocation minus DynamoDB wait) | %.2f ms | %.2f ms |%n", pct(overhead, 50), pct(overhead, 99));
+        System.out.printf("| handler overhead: CPU time of the invocation (our code, the SDK's marshalling and parsing, the log line) | %.2f ms | %.2f ms |%n",
+                pct(cpu, 50), pct(cpu, 99));
+        System.out.printf("| invocation minus the time to DynamoDB's response headers (includes reading moto's body) | %.2f ms | %.2f ms |%n",
+                pct(overhead, 50), pct(overhead, 99));
         System.out.printf("| whole invocation against moto | %.2f ms | %.2f ms |%n", pct(total, 50), pct(total, 99));
-        System.out.printf("| AWS requests per page | %.2f (Query: %.2f) | target: 1 Query, p99 overhead <= 5 ms |%n",
+        System.out.printf("| AWS requests per page | %.2f (Query: %.2f; the other is the workspace check's GetItem) | target: 1 Query, p99 overhead <= 5 ms |%n",
                 (double) calls / MEASURED, (double) queries / MEASURED);
     }
 
