@@ -68,4 +68,13 @@ public final class EventSchemas {
         envelopes.forEach(EventSchemas::assertValid);
         return envelopes;
     }
+
+    /** The detail types a tap has read since it started, each event checked against its schema. */
+    public static List<String> detailTypes(app.connections.local.aws.BusTap tap) throws Exception {
+        List<String> types = new java.util.ArrayList<>();
+        for (String event : valid(tap.drain())) {
+            types.add(app.connections.platform.Json.MAPPER.readTree(event).path("detail-type").asText());
+        }
+        return types;
+    }
 }

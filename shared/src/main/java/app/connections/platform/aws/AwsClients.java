@@ -163,23 +163,7 @@ public final class AwsClients {
 
     /** A supplier that builds its value on first use, once, thread-safely. */
     static <T> Supplier<T> memoize(Supplier<T> factory) {
-        return new Supplier<>() {
-            private volatile T value;
-
-            @Override
-            public T get() {
-                T v = value;
-                if (v == null) {
-                    synchronized (this) {
-                        v = value;
-                        if (v == null) {
-                            v = factory.get();
-                            value = v;
-                        }
-                    }
-                }
-                return v;
-            }
-        };
+        Lazy<T> lazy = new Lazy<>();
+        return () -> lazy.get(factory);
     }
 }

@@ -60,11 +60,7 @@ class OAuthFlowTest {
 
     /** The detail types published since the tap started (schema-checked). */
     private static List<String> eventTypes(BusTap tap) throws Exception {
-        List<String> types = new ArrayList<>();
-        for (String event : app.connections.testing.EventSchemas.valid(tap.drain())) {
-            types.add(app.connections.platform.Json.MAPPER.readTree(event).path("detail-type").asText());
-        }
-        return types;
+        return app.connections.testing.EventSchemas.detailTypes(tap);
     }
 
     /** What the builder's picker shows in ws-acme for the demo app. */
