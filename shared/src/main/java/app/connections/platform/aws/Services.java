@@ -35,6 +35,7 @@ import app.connections.events.aws.EventBridgePublisher;
 import app.connections.platform.Config;
 import app.connections.provider.http.JdkProviderHttp;
 import app.connections.vault.aws.SecretsManagerVault;
+import app.connections.workspace.KnownWorkspaces;
 import app.connections.workspace.WorkspaceAccess;
 import app.connections.workspace.Workspaces;
 import app.connections.workspace.aws.DynamoWorkspaceRegistry;
@@ -61,6 +62,7 @@ public final class Services {
     private final Supplier<JdkProviderHttp> providerHttp;
     private final Supplier<SecretsManagerOAuthClients> oauthClients;
     private final Supplier<CredentialCache> credentialCache;
+    private final Supplier<KnownWorkspaces> knownWorkspaces;
 
     public Services(Config config, AwsClients aws, Clock clock) {
         this.config = config;
@@ -74,6 +76,8 @@ public final class Services {
         this.providerHttp = AwsClients.memoize(() ->
                 new JdkProviderHttp(config.outboundAllowLoopback(), config.providerTimeout()));
         this.oauthClients = AwsClients.memoize(() -> new SecretsManagerOAuthClients(aws.secrets(), config.secretNamePrefix(), clock));
+        this.knownWorkspaces = AwsClients.memoize(() ->
+                new KnownWorkspaces(workspaceRegistry.get(), java.time.Duration.ofMinutes(5), 10_000, clock));
         this.credentialCache = AwsClients.memoize(() -> new CredentialCache(config.credentialCacheTtl(), 1_000, clock));
     }
 
@@ -165,7 +169,7 @@ public final class Services {
     }
 
     private WorkspaceAccess workspaceAccess() {
-        return new WorkspaceAccess(workspaceRegistry.get());
+        return new WorkspaceAccess(knownWorkspaces.get());
     }
 
     private JdkProviderHttp providerHttp() {
