@@ -15,7 +15,6 @@ import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
 /**
  * Turns an API Gateway HTTP API (payload v2) event into an {@link HttpRequest}, runs the route,
@@ -29,7 +28,7 @@ public final class HttpApi {
     }
 
     public static APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event, Context context, Routes routes) {
-        return PowertoolsLogging.withLogging(context, () -> {
+        return LambdaLogContext.with(context, () -> {
             HttpRequest request = toRequest(event);
             HttpResponse response;
             try {

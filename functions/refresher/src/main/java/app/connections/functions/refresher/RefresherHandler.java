@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.lambda.powertools.logging.PowertoolsLogging;
+import app.connections.api.lambda.LambdaLogContext;
 
 /**
  * The scheduled refresher (EventBridge schedule, every 5 minutes): refreshes every due OAuth
@@ -34,7 +34,7 @@ public final class RefresherHandler implements RequestHandler<Map<String, Object
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> scheduledEvent, Context context) {
-        return PowertoolsLogging.withLogging(context, () -> {
+        return LambdaLogContext.with(context, () -> {
             try {
                 RefreshRun.Summary s = run.run(() -> Duration.ofMillis(context.getRemainingTimeInMillis()),
                         Duration.ofSeconds(SAFETY_SECONDS));

@@ -11,7 +11,7 @@ import app.connections.resolve.Resolver;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import java.util.Map;
-import software.amazon.lambda.powertools.logging.PowertoolsLogging;
+import app.connections.api.lambda.LambdaLogContext;
 
 /**
  * The runtime resolver (invoked by the workflow runtime with IAM, not through API Gateway):
@@ -44,7 +44,7 @@ public final class ResolverHandler implements RequestHandler<Map<String, Object>
     /** A resolve, or the settle of a spend reservation ({@code {"reservationId", "actualCostUsd"}}). */
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
-        return PowertoolsLogging.withLogging(context, () -> input != null && input.containsKey("reservationId")
+        return LambdaLogContext.with(context, () -> input != null && input.containsKey("reservationId")
                 ? SettleRequest.parse(input).map(s -> Map.<String, Object>of("status",
                         grants.settle(s.reservationId(), s.actualMicros()).name().toLowerCase(java.util.Locale.ROOT)))
                         .orElseGet(() -> Map.of("status", "denied", "reason", "bad_request"))
