@@ -1,11 +1,9 @@
 package app.connections.workspace;
 
+import app.connections.platform.ExpiringCache;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -19,51 +17,29 @@ public final class KnownWorkspaces implements WorkspaceRegistry {
     private record Key(String accountId, String workspaceId) {
     }
 
-    private record Held(Workspace workspace, Instant until) {
-    }
-
     private final WorkspaceRegistry registry;
-    private final Duration ttl;
-    private final Clock clock;
-    private final Map<Key, Held> known;
+    private final ExpiringCache<Key, Workspace> known;
 
     public KnownWorkspaces(WorkspaceRegistry registry, Duration ttl, int maxEntries, Clock clock) {
         this.registry = registry;
-        this.ttl = ttl;
-        this.clock = clock;
-        this.known = new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Key, Held> eldest) {
-                return size() > maxEntries;
-            }
-        };
+        this.known = new ExpiringCache<>(ttl, maxEntries, clock);
     }
 
     @Override
     public void put(Workspace workspace) {
         registry.put(workspace);
-        synchronized (known) {
-            known.remove(new Key(workspace.accountId(), workspace.id()));
-        }
+        Key key = new Key(workspace.accountId(), workspace.id());
+        known.removeIf(key::equals);
     }
 
     @Override
     public Optional<Workspace> find(String accountId, String workspaceId) {
         Key key = new Key(accountId, workspaceId);
-        Instant now = clock.instant();
-        synchronized (known) {
-            Held held = known.get(key);
-            if (held != null && now.isBefore(held.until())) {
-                return Optional.of(held.workspace());
-            }
-        }
-        Optional<Workspace> found = registry.find(accountId, workspaceId);
-        found.ifPresent(w -> {
-            synchronized (known) {
-                known.put(key, new Held(w, now.plus(ttl)));
-            }
+        return known.get(key).or(() -> {
+            Optional<Workspace> found = registry.find(accountId, workspaceId);
+            found.ifPresent(w -> known.put(key, w));
+            return found;
         });
-        return found;
     }
 
     @Override

@@ -2,14 +2,13 @@ package app.connections.oauth.aws;
 
 import app.connections.oauth.OAuthClient;
 import app.connections.oauth.OAuthClients;
+import app.connections.platform.ExpiringCache;
 import app.connections.platform.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
 
@@ -23,18 +22,14 @@ import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundExce
 public final class SecretsManagerOAuthClients implements OAuthClients {
     static final long TTL_MINUTES = 5;
 
-    private record Held(OAuthClient client, Instant until) {
-    }
-
     private final SecretsManagerClient secrets;
     private final String prefix;
-    private final Clock clock;
-    private final ConcurrentHashMap<String, Held> cache = new ConcurrentHashMap<>();
+    private final ExpiringCache<String, OAuthClient> cache;
 
     public SecretsManagerOAuthClients(SecretsManagerClient secrets, String secretNamePrefix, Clock clock) {
         this.secrets = secrets;
         this.prefix = secretNamePrefix + "/oauth-apps/";
-        this.clock = clock;
+        this.cache = new ExpiringCache<>(Duration.ofMinutes(TTL_MINUTES), 1_000, clock);
     }
 
     /** The secret name holding an app's client registration. */
@@ -44,15 +39,11 @@ public final class SecretsManagerOAuthClients implements OAuthClients {
 
     @Override
     public Optional<OAuthClient> find(String appKey) {
-        Instant now = clock.instant();
-        Held held = cache.get(appKey);
-        if (held != null && now.isBefore(held.until())) {
-            return Optional.of(held.client());
-        }
-        Optional<OAuthClient> loaded = load(appKey);
-        loaded.ifPresentOrElse(c -> cache.put(appKey, new Held(c, now.plus(Duration.ofMinutes(TTL_MINUTES)))),
-                () -> cache.remove(appKey));
-        return loaded;
+        return cache.get(appKey).or(() -> {
+            Optional<OAuthClient> loaded = load(appKey);
+            loaded.ifPresent(c -> cache.put(appKey, c));
+            return loaded;
+        });
     }
 
     private Optional<OAuthClient> load(String appKey) {
