@@ -63,6 +63,23 @@ public final class RevocationEndpoint {
         if (response.status() == 200) {
             return Result.DONE;
         }
-        return response.status() == 429 || response.status() >= 500 ? Result.RETRY : Result.REFUSED;
+        return response.status() == 429 || response.status() >= 500 || ourClientRefused(response) ? Result.RETRY : Result.REFUSED;
+    }
+
+    /**
+     * RFC 7009 §2.2.1: {@code invalid_client} (or a 401) means our client credentials were refused,
+     * not the token: the token is still live at the provider, so the revocation is retried (once the
+     * operator has fixed the registration) instead of given up.
+     */
+    private static boolean ourClientRefused(ProviderResponse response) {
+        if (response.status() == 401) {
+            return true;
+        }
+        try {
+            String error = app.connections.platform.Json.MAPPER.readTree(response.body()).path("error").asText("");
+            return error.equals("invalid_client") || error.equals("unauthorized_client");
+        } catch (java.io.IOException | RuntimeException notJson) {
+            return false;
+        }
     }
 }
