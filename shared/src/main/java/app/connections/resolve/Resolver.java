@@ -50,11 +50,6 @@ public final class Resolver {
     private final CredentialCache credentials;
 
     public Resolver(ConnectionStore store, Vault vault, TokenRefresher refresher, ParkedRuns parked, AuditLog audit,
-                    Grants grants, Clock clock) {
-        this(store, vault, refresher, parked, audit, grants, clock, CredentialCache.disabled(clock));
-    }
-
-    public Resolver(ConnectionStore store, Vault vault, TokenRefresher refresher, ParkedRuns parked, AuditLog audit,
                     Grants grants, Clock clock, CredentialCache credentials) {
         this.credentials = credentials;
         this.store = store;

@@ -7,7 +7,11 @@ import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
-/** The invocation context the runtime hands a handler, with the values a cold start would have. */
+/**
+ * The invocation context the runtime hands a handler, with the values a cold start would have.
+ * Not {@code LocalLambdaContext}: that lives in the functions' shared module, and the hello-world
+ * baseline must start with nothing on its classpath but the Lambda runtime's own libraries.
+ */
 final class BootContext implements Context {
     private final String functionName;
     private final String requestId = UUID.randomUUID().toString();
