@@ -27,11 +27,6 @@ public final class CredentialCache {
         this.entries = new ExpiringCache<>(ttl, maxEntries, clock);
     }
 
-    /** No caching: every resolve reads the vault. */
-    public static CredentialCache disabled(Clock clock) {
-        return new CredentialCache(Duration.ZERO, 0, clock);
-    }
-
     /** The credential of this record version, read through {@code read} when not held or expired. */
     public Credential get(Connection connection, Supplier<Credential> read) {
         Key key = new Key(connection.id(), connection.version());
