@@ -1,58 +1,96 @@
 package app.connections.refresh;
 
 /**
- * How many secret writes per second all concurrent refreshes may spend together. Secrets Manager
- * allows 50 write calls per second per account and region; the refresher keeps under a budget
- * (default 40/s) so the rest of the service can still write.
+ * How many secret writes per second all concurrent refreshes of this execution environment may
+ * spend together. Secrets Manager allows 50 write calls per second per account and region, and a
+ * throttled write throttles every other writer of the account, so the budget (default 40/s) holds in
+ * <em>every</em> one-second window — a sliding window over the last {@code perSecond} writes, with no
+ * burst allowance: a write waits until the one {@code perSecond} writes before it is a full second old.
  */
 public final class WriteBudget {
-    private final double perSecond;
-    private double available;
-    private long lastNanos;
-    private int peakInSecond;
-    private long secondStart;
-    private int inSecond;
+    private static final long SECOND = 1_000_000_000L;
 
-    public WriteBudget(double perSecond) {
-        if (perSecond <= 0) {
-            throw new IllegalArgumentException("the write budget must be positive");
-        }
-        this.perSecond = perSecond;
-        this.available = Math.min(perSecond, 1);
-        this.lastNanos = System.nanoTime();
-        this.secondStart = lastNanos;
+    /** Time for the budget: a monotonic clock and a way to wait on it (a test controls both). */
+    public interface Ticker {
+        long nanoTime();
+
+        void sleepNanos(long nanos) throws InterruptedException;
+
+        Ticker SYSTEM = new Ticker() {
+            @Override
+            public long nanoTime() {
+                return System.nanoTime();
+            }
+
+            @Override
+            public void sleepNanos(long nanos) throws InterruptedException {
+                Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+            }
+        };
     }
 
-    /** Waits until one write may be spent (a token bucket holding at most one second's worth). */
+    private final int perSecond;
+    private final Ticker ticker;
+    /** When each of the last {@code perSecond} writes was spent, as a ring. */
+    private final long[] spent;
+    private int next;
+    private int count;
+    private int peakInWindow;
+
+    public WriteBudget(double perSecond) {
+        this(perSecond, Ticker.SYSTEM);
+    }
+
+    public WriteBudget(double perSecond, Ticker ticker) {
+        if (perSecond < 1 || perSecond != Math.floor(perSecond)) {
+            throw new IllegalArgumentException("the write budget must be a whole number of writes per second, at least 1");
+        }
+        this.perSecond = (int) perSecond;
+        this.ticker = ticker;
+        this.spent = new long[this.perSecond];
+    }
+
+    /** Waits until one write may be spent without any one-second window holding more than the budget. */
     public void acquire() throws InterruptedException {
         while (true) {
             long waitNanos;
             synchronized (this) {
-                long now = System.nanoTime();
-                available = Math.min(perSecond, available + (now - lastNanos) * perSecond / 1e9);
-                lastNanos = now;
-                if (available >= 1) {
-                    available -= 1;
-                    count(now);
+                long now = ticker.nanoTime();
+                if (count < perSecond) {
+                    record(now);
                     return;
                 }
-                waitNanos = (long) ((1 - available) / perSecond * 1e9);
+                long oldest = spent[next]; // the write perSecond writes ago
+                waitNanos = oldest + SECOND - now;
+                if (waitNanos <= 0) {
+                    record(now);
+                    return;
+                }
             }
-            Thread.sleep(Math.max(1, waitNanos / 1_000_000));
+            ticker.sleepNanos(waitNanos);
         }
     }
 
-    private void count(long now) {
-        if (now - secondStart >= 1_000_000_000L) {
-            secondStart = now;
-            inSecond = 0;
+    private void record(long now) {
+        spent[next] = now;
+        next = (next + 1) % perSecond;
+        count = Math.min(perSecond, count + 1);
+        // writes in the window (now - 1 s, now]
+        int inWindow = 0;
+        for (int i = 0; i < count; i++) {
+            if (now - spent[i] < SECOND) {
+                inWindow++;
+            }
         }
-        inSecond++;
-        peakInSecond = Math.max(peakInSecond, inSecond);
+        peakInWindow = Math.max(peakInWindow, inWindow);
     }
 
-    /** The most writes spent within one second so far (for the benchmark). */
+    /** The most writes spent within any one-second window so far (for the benchmark). */
     public synchronized int peakPerSecond() {
-        return peakInSecond;
+        return peakInWindow;
+    }
+
+    public int perSecond() {
+        return perSecond;
     }
 }
