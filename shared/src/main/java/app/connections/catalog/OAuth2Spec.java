@@ -30,10 +30,27 @@ public record OAuth2Spec(String authorizationUrl, String tokenUrl, List<String> 
         Objects.requireNonNull(identity, "identity");
     }
 
-    /** Token endpoint quirks: a body {@code ok} flag (Slack) and where the access token sits. */
-    public record TokenResponse(String okPointer, String accessTokenPointer) {
+    /**
+     * Token endpoint quirks: a body {@code ok} flag (Slack answers errors with HTTP 200 and
+     * {@code "ok": false}), where the access token sits, and what the provider's own error codes mean
+     * beyond RFC 6749 §5.2 ({@code errorKinds}: code to {@code invalid_grant}, {@code invalid_client},
+     * {@code transient} or {@code rejected}).
+     */
+    public record TokenResponse(String okPointer, String accessTokenPointer, Map<String, String> errorKinds) {
+        private static final List<String> KINDS = List.of("invalid_grant", "invalid_client", "transient", "rejected");
+
         public TokenResponse {
             accessTokenPointer = accessTokenPointer == null ? "/access_token" : accessTokenPointer;
+            errorKinds = errorKinds == null ? Map.of() : Map.copyOf(errorKinds);
+            errorKinds.forEach((code, kind) -> {
+                if (!KINDS.contains(kind)) {
+                    throw new IllegalArgumentException("tokenResponse.errorKinds." + code + " must be one of " + KINDS);
+                }
+            });
+        }
+
+        public TokenResponse(String okPointer, String accessTokenPointer) {
+            this(okPointer, accessTokenPointer, Map.of());
         }
     }
 

@@ -94,7 +94,8 @@ public final class TokenEndpoint {
         }
         JsonNode json = parse(response);
         if (response.status() != 200 || (spec.tokenResponse().okPointer() != null
-                && !json.at(spec.tokenResponse().okPointer()).asBoolean(false))) {
+                && !json.at(spec.tokenResponse().okPointer()).asBoolean(false))
+                || (!json.path("error").asText("").isEmpty() && json.at(spec.tokenResponse().accessTokenPointer()).isMissingNode())) {
             throw classify(app, response, json);
         }
         String accessToken = json.at(spec.tokenResponse().accessTokenPointer()).asText("");
@@ -109,13 +110,19 @@ public final class TokenEndpoint {
                 text(json, "token_type").orElse("Bearer")), json);
     }
 
-    /** RFC 6749 §5.2 error codes (and the HTTP status) to what the failure means. */
+    /**
+     * RFC 6749 §5.2 error codes (and the HTTP status) to what the failure means; the app's own codes
+     * first ({@code tokenResponse.errorKinds}, e.g. Slack's {@code invalid_refresh_token} with HTTP 200).
+     */
     private static TokenRequestFailed classify(App app, ProviderResponse response, JsonNode json) {
         String error = json.path("error").asText("");
         int status = response.status();
         String message = app.name() + " token endpoint refused (HTTP " + status + (error.isEmpty() ? "" : ", " + error) + ")";
+        String declared = app.oauth2().tokenResponse().errorKinds().get(error);
         TokenRequestFailed.Kind kind;
-        if (status == 429 || status >= 500) {
+        if (declared != null) {
+            kind = TokenRequestFailed.Kind.valueOf(declared.toUpperCase(java.util.Locale.ROOT));
+        } else if (status == 429 || status >= 500 || error.equals("temporarily_unavailable") || error.equals("server_error")) {
             kind = TokenRequestFailed.Kind.TRANSIENT;
         } else if (error.equals("invalid_grant")) {
             kind = TokenRequestFailed.Kind.INVALID_GRANT;
