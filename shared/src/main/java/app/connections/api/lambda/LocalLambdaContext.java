@@ -7,12 +7,24 @@ import com.amazonaws.services.lambda.runtime.LambdaLogger;
 
 /**
  * The Lambda context of a local invocation (the dev server, tests, benchmarks): a function name,
- * a request id, and a deadline.
+ * a request id, a deadline and the memory size (the dev server takes both from the function's
+ * template {@code Timeout} and {@code MemorySize}, as {@code sam local} does).
  */
-public record LocalLambdaContext(String functionName, String requestId, long deadlineMillis) implements Context {
-    /** A fresh invocation with {@code timeoutMillis} to run. */
+public record LocalLambdaContext(String functionName, String requestId, long deadlineMillis, int memoryLimitInMB)
+        implements Context {
+    public LocalLambdaContext(String functionName, String requestId, long deadlineMillis) {
+        this(functionName, requestId, deadlineMillis, 1024);
+    }
+
+    /** A fresh invocation with {@code timeoutMillis} to run and {@code memoryMb} of memory. */
+    public static LocalLambdaContext of(String functionName, long timeoutMillis, int memoryMb) {
+        return new LocalLambdaContext(functionName, java.util.UUID.randomUUID().toString(),
+                System.currentTimeMillis() + timeoutMillis, memoryMb);
+    }
+
+    /** A fresh invocation with {@code timeoutMillis} to run (1024 MB). */
     public static LocalLambdaContext of(String functionName, long timeoutMillis) {
-        return new LocalLambdaContext(functionName, java.util.UUID.randomUUID().toString(), System.currentTimeMillis() + timeoutMillis);
+        return of(functionName, timeoutMillis, 1024);
     }
 
     public static LocalLambdaContext of(String functionName) {
@@ -66,7 +78,7 @@ public record LocalLambdaContext(String functionName, String requestId, long dea
 
     @Override
     public int getMemoryLimitInMB() {
-        return 1024;
+        return memoryLimitInMB;
     }
 
     @Override

@@ -95,13 +95,32 @@ public final class Template {
                     routes.add(new HttpRoute(name, String.valueOf(props.get("Method")).toUpperCase(),
                             String.valueOf(props.get("Path")), (String) auth.get("Authorizer")));
                 } else if ("Schedule".equals(event.get("Type"))) {
-                    schedules.add(String.valueOf(props.get("Schedule")));
+                    schedules.add(withParameterDefaults(props.get("Schedule")));
                 }
             });
             functions.add(new Function(r.logicalId(), (String) r.properties().get("Handler"),
-                    String.valueOf(r.properties().get("CodeUri")), env, routes, schedules));
+                    String.valueOf(r.properties().get("CodeUri")), env, routes, schedules,
+                    intSetting(r.properties(), globalFunction, "Timeout", 3),
+                    intSetting(r.properties(), globalFunction, "MemorySize", 128)));
         }
         return functions;
+    }
+
+    /** A plain string, or an {@code Fn::Sub} of parameters, with the parameters' defaults filled in. */
+    private String withParameterDefaults(Object value) {
+        if (value instanceof Map<?, ?> m && m.get("Fn::Sub") instanceof String template) {
+            String out = template;
+            for (Map.Entry<String, String> p : parameterDefaults().entrySet()) {
+                out = out.replace("${" + p.getKey() + "}", p.getValue());
+            }
+            return out;
+        }
+        return String.valueOf(value);
+    }
+
+    private static int intSetting(Map<String, Object> own, Map<String, Object> globals, String name, int lambdaDefault) {
+        Object value = own.containsKey(name) ? own.get(name) : globals.get(name);
+        return value == null ? lambdaDefault : Integer.parseInt(String.valueOf(value));
     }
 
     /** The HTTP API's JWT authorizers and its default authorizer. */
@@ -132,8 +151,12 @@ public final class Template {
         }
     }
 
+    /**
+     * @param timeoutSeconds the function's {@code Timeout} (or the Globals', or Lambda's default 3 s)
+     * @param memoryMb the function's {@code MemorySize} (or the Globals', or Lambda's default 128 MB)
+     */
     public record Function(String logicalId, String handler, String codeUri, Map<String, Object> environment,
-                           List<HttpRoute> routes, List<String> schedules) {
+                           List<HttpRoute> routes, List<String> schedules, int timeoutSeconds, int memoryMb) {
         public String handlerClass() {
             return handler.substring(0, handler.indexOf("::"));
         }

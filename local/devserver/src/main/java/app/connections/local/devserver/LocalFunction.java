@@ -1,5 +1,6 @@
 package app.connections.local.devserver;
 
+import app.connections.api.lambda.LocalLambdaContext;
 import app.connections.local.aws.Template;
 import app.connections.platform.Environment;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
@@ -54,7 +55,8 @@ final class LocalFunction {
     /** Invokes with a JSON payload; returns the JSON result. */
     @SuppressWarnings({"unchecked", "rawtypes"})
     byte[] invoke(byte[] payload) throws IOException {
-        var context = app.connections.api.lambda.LocalLambdaContext.of(name, 20_000);
+        // the template's Timeout and MemorySize, as deployed (sam local does the same)
+        var context = LocalLambdaContext.of(name, definition.timeoutSeconds() * 1000L, definition.memoryMb());
         if (handler instanceof RequestStreamHandler stream) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             stream.handleRequest(new ByteArrayInputStream(payload), out, context);

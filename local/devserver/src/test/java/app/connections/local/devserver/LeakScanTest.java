@@ -55,14 +55,13 @@ class LeakScanTest {
         String a = "acct-" + UUID.randomUUID().toString().substring(0, 8);
         BusTap bus = BusTap.on(local.stack(), "{\"source\":[\"app.connections\"]}");
         List<String> credentials = new ArrayList<>();
+        int renewedByResolves;
         try (ProviderStandIn keys = new ProviderStandIn().accept("fd-" + marker, "{\"id\": 9}").accept("sk-" + marker, "{\"data\": []}");
              TokenEndpointStandIn oauth = new TokenEndpointStandIn()) {
             oauth.tokenPrefix(marker);
-            // Long-lived tokens: refresh-before-use through the dev server's Invoke API with a token
-            // inside the lead window hangs reading moto's GetSecretValue answer (not understood yet;
-            // the same path passes at the handler level in ResolverTest). Rotation below still
-            // refreshes, so refreshed tokens are scanned too.
-            oauth.expiresIn(3600);
+            // Two-second tokens: every resolve through the dev server's Invoke API meets a token inside
+            // its lead and renews it first (the rate guard is off here), so refreshed tokens are scanned too.
+            oauth.expiresIn(2);
             String app = "leak-" + UUID.randomUUID().toString().substring(0, 8);
             Path catalog = Files.createTempFile("catalog", ".json");
             var apps = JSON.createArrayNode();
@@ -72,7 +71,8 @@ class LeakScanTest {
             String prefix = local.environmentOf("OAuthFunction").get("SECRET_NAME_PREFIX");
             local.clients().secrets().createSecret(b -> b.name(SecretsManagerOAuthClients.secretName(prefix, app))
                     .secretString("{\"clientId\":\"leak\",\"clientSecret\":\"cs-" + marker + "\"}"));
-            try (DevServer server = DevServer.start(local, 0, Map.of("CATALOG_FILE", catalog.toString()));
+            try (DevServer server = DevServer.start(local, 0, Map.of("CATALOG_FILE", catalog.toString(),
+                    "REFRESH_MIN_INTERVAL_SECONDS", "0"));
                  LambdaClient lambda = LambdaClient.builder().endpointOverride(URI.create(server.baseUrl())).build()) {
                 CognitoUsers users = new CognitoUsers(local.stack());
                 users.ensure("BuilderUserPool", "owner-" + a + "@test.example", Map.of("custom:account_id", a,
@@ -99,12 +99,15 @@ class LeakScanTest {
                 call(server, owner, "GET", "/workspaces/ws-a/alerts", null);
 
                 String builderOAuth = oauthConnect(server, call(server, owner, "POST", "/workspaces/ws-a/connect-sessions", "{\"app\":\"" + app + "\"}"));
+                oauth.nextConsentAs("account-of-the-client"); // another external account: a second connection
                 String portalOAuth = oauthConnect(server, call(server, client, "POST", "/portal/connect-sessions", "{\"app\":\"" + app + "\"}"));
                 responses.add(invoke(lambda, "RefresherFunction", "{}"));
+                Thread.sleep(1_100); // past half the tokens' two-second lifetime: due
                 for (String id : List.of(builderOAuth, portalOAuth, key)) {
                     credentials.add(invoke(lambda, "ResolverFunction", JSON.writeValueAsString(Map.of("connectionId", id, "accountId", a,
                             "workspaceId", "ws-a", "runId", "run-1", "stepId", "s"))));
                 }
+                renewedByResolves = oauth.refreshCalls();
                 call(server, client, "GET", "/portal/connections", null);
                 call(server, client, "POST", "/portal/connections/" + portalOAuth + "/rotate", null);
                 call(server, client, "DELETE", "/portal/connections/" + portalOAuth, null);
@@ -130,6 +133,7 @@ class LeakScanTest {
             System.setErr(err);
         }
 
+        assertThat(renewedByResolves).as("both OAuth resolves renewed a token inside its lead first").isEqualTo(2);
         assertThat(credentials).as("the resolver hands out the planted credentials (the test is live)")
                 .allSatisfy(c -> assertThat(c).contains(marker));
         assertThat(responses).as("HTTP responses").hasSizeGreaterThan(25).allSatisfy(r -> assertThat(r).doesNotContain(marker));
