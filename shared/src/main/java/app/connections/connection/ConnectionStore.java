@@ -58,7 +58,10 @@ public interface ConnectionStore {
     /** How many shards the {@code due} index is spread over. */
     int dueShards();
 
-    /** Ids of ACTIVE, refreshable OAuth connections of a shard whose token expires (or retry falls) by {@code until}. */
+    /**
+     * Ids of ACTIVE, refreshable OAuth connections of a shard that the scheduled refresher should take
+     * up by {@code until} ({@link TokenSchedule#nextSweep()}), the longest waiting first.
+     */
     Page<String> due(int shard, java.time.Instant until, int limit, Optional<String> pageToken);
 
     /** Connections in ERROR of a workspace (the banner), oldest first. */

@@ -16,6 +16,7 @@ import app.connections.connection.Labels;
 import app.connections.connection.Scope;
 import app.connections.connection.SecretRef;
 import app.connections.connection.Target;
+import app.connections.connection.RefreshTiming;
 import app.connections.connection.TokenSchedule;
 import app.connections.events.ConnectionEvent;
 import app.connections.events.EventPublisher;
@@ -60,11 +61,13 @@ public final class ConnectFlow {
     private final Clock clock;
     private final URI redirectUri;
     private final int recoveryWindowDays;
+    private final RefreshTiming timing;
 
     public ConnectFlow(ConnectSessionStore sessions, ConnectionStore connections, ConnectionAccess access, AppCatalog catalog,
                        OAuthClients clients, TokenEndpoint tokenEndpoint, IdentityReader identities, Vault vault,
                        EventPublisher events, Reauthorizations reauthorizations, Clock clock, URI redirectUri,
-                       int recoveryWindowDays) {
+                       int recoveryWindowDays, RefreshTiming timing) {
+        this.timing = timing;
         this.sessions = sessions;
         this.connections = connections;
         this.access = access;
@@ -311,8 +314,9 @@ public final class ConnectFlow {
     }
 
     /** Tokens without an expiry are treated as long-lived (a year) and never refreshed early. */
-    static TokenSchedule schedule(OAuthTokens tokens, Instant now) {
-        return TokenSchedule.granted(tokens.expiresAt().orElse(now.plus(Duration.ofDays(365))), tokens.refreshToken().isPresent());
+    /** The tokens' schedule: no {@code expires_in} and no lifetime assumed by the catalog means non-expiring. */
+    private TokenSchedule schedule(OAuthTokens tokens, Instant now) {
+        return timing.granted(tokens.expiresAt(), tokens.refreshToken().isPresent(), now);
     }
 
     private static SecretOwner owner(Connection c) {

@@ -18,7 +18,13 @@ import java.util.Optional;
  * @param fingerprintKeyId KMS HMAC key for keyed fingerprints of keys ({@code FINGERPRINT_KEY_ID})
  * @param secretRecoveryDays recovery window of deleted secrets, 7 to 30 ({@code SECRET_RECOVERY_DAYS}, default 30)
  * @param oauthRedirectUri our registered OAuth redirect URI, {@code https://<api>/oauth/callback} ({@code OAUTH_REDIRECT_URI})
- * @param refreshLead refresh tokens expiring within this window ({@code REFRESH_LEAD_MINUTES}, default 15)
+ * @param refreshLead the longest lead before expiry ({@code REFRESH_LEAD_MINUTES}, default 15); a token's
+ *     own lead is at most half its lifetime (README, "Refresh policy")
+ * @param refreshPeriod how often the scheduled refresher runs ({@code REFRESH_PERIOD_MINUTES}, the template's
+ *     schedule rate, default 5)
+ * @param refreshKeepAlive the longest a refresh token goes unused ({@code REFRESH_KEEPALIVE_HOURS}, default 24)
+ * @param refreshMinInterval no connection is refreshed twice within this ({@code REFRESH_MIN_INTERVAL_SECONDS},
+ *     default 10)
  * @param refreshWriteBudget secret writes per second all refreshes may spend ({@code REFRESH_WRITE_BUDGET_PER_SECOND}, default 40)
  * @param refreshParallelism concurrent refreshes in one run ({@code REFRESH_PARALLELISM}, default 32)
  * @param reservationTtl how long an unsettled spend reservation holds ({@code SPEND_RESERVATION_TTL_SECONDS}, default 900)
@@ -31,6 +37,7 @@ import java.util.Optional;
 public record Config(String tableName, String eventBusName, String kmsKeyId, String secretNamePrefix,
                      String builderOrigin, Optional<Path> catalogFile, String fingerprintKeyId,
                      int secretRecoveryDays, java.net.URI oauthRedirectUri, java.time.Duration refreshLead,
+                     java.time.Duration refreshPeriod, java.time.Duration refreshKeepAlive, java.time.Duration refreshMinInterval,
                      double refreshWriteBudget, int refreshParallelism, java.time.Duration reservationTtl, java.time.Duration providerTimeout,
                      boolean outboundAllowLoopback, java.time.Duration credentialCacheTtl) {
 
@@ -49,9 +56,17 @@ public record Config(String tableName, String eventBusName, String kmsKeyId, Str
         if (credentialCacheTtl.isNegative() || credentialCacheTtl.compareTo(java.time.Duration.ofMinutes(5)) > 0) {
             throw new IllegalStateException("CREDENTIAL_CACHE_SECONDS must be 0 to 300");
         }
+        if (refreshMinInterval.isNegative() || refreshMinInterval.compareTo(refreshPeriod) >= 0) {
+            throw new IllegalStateException("REFRESH_MIN_INTERVAL_SECONDS must be 0 or more and under the refresh period");
+        }
         if (secretRecoveryDays < 7 || secretRecoveryDays > 30) {
             throw new IllegalStateException("SECRET_RECOVERY_DAYS must be 7 to 30");
         }
+    }
+
+    /** When tokens are refreshed, from REFRESH_LEAD_MINUTES, REFRESH_PERIOD_MINUTES and REFRESH_KEEPALIVE_HOURS. */
+    public app.connections.connection.RefreshTiming refreshTiming() {
+        return new app.connections.connection.RefreshTiming(refreshLead, refreshPeriod, refreshKeepAlive);
     }
 
     public static Config fromEnvironment() {
@@ -70,6 +85,9 @@ public record Config(String tableName, String eventBusName, String kmsKeyId, Str
                 Integer.parseInt(env.getOrDefault("SECRET_RECOVERY_DAYS", "30")),
                 java.net.URI.create(required(env, "OAUTH_REDIRECT_URI")),
                 java.time.Duration.ofMinutes(Long.parseLong(env.getOrDefault("REFRESH_LEAD_MINUTES", "15"))),
+                java.time.Duration.ofMinutes(Long.parseLong(env.getOrDefault("REFRESH_PERIOD_MINUTES", "5"))),
+                java.time.Duration.ofHours(Long.parseLong(env.getOrDefault("REFRESH_KEEPALIVE_HOURS", "24"))),
+                java.time.Duration.ofSeconds(Long.parseLong(env.getOrDefault("REFRESH_MIN_INTERVAL_SECONDS", "10"))),
                 Double.parseDouble(env.getOrDefault("REFRESH_WRITE_BUDGET_PER_SECOND", "40")),
                 Integer.parseInt(env.getOrDefault("REFRESH_PARALLELISM", "32")),
                 java.time.Duration.ofSeconds(Long.parseLong(env.getOrDefault("SPEND_RESERVATION_TTL_SECONDS", "900"))),

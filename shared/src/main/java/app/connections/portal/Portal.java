@@ -12,6 +12,7 @@ import app.connections.oauth.NewConnectSession;
 import app.connections.platform.ConflictException;
 import app.connections.platform.NotFoundException;
 import app.connections.refresh.RefreshOutcome;
+import app.connections.refresh.RefreshReason;
 import app.connections.refresh.TokenRefresher;
 import app.connections.vault.SecretOwner;
 import app.connections.vault.Vault;
@@ -73,10 +74,10 @@ public final class Portal {
         }
         SecretOwner owner = new SecretOwner(c.accountId(), c.workspaceId(), c.id(), c.app());
         String before = c.secretRef().map(ref -> vault.read(ref, owner).get("refreshToken")).orElse(null);
-        RefreshOutcome outcome = refresher.refresh(c.id(), true);
-        for (int attempt = 0; outcome instanceof RefreshOutcome.Busy && attempt < 100; attempt++) {
-            sleep();
-            outcome = refresher.refresh(c.id(), true);
+        RefreshOutcome outcome = refresher.refreshNow(c, RefreshReason.ROTATION);
+        if (outcome instanceof RefreshOutcome.TooSoon soon) {
+            throw new ConflictException("rotated_recently", "this connection's tokens were renewed moments ago; try again after "
+                    + soon.notBefore());
         }
         if (outcome instanceof RefreshOutcome.Refreshed refreshed) {
             String after = vault.read(refreshed.connection().secretRef().orElseThrow(), owner).get("refreshToken");
@@ -103,13 +104,5 @@ public final class Portal {
                         && c.authorizedBy().orElse("").equals(client.userId())
                         && c.status() != ConnectionStatus.PENDING)
                 .orElseThrow(() -> new NotFoundException("connection"));
-    }
-
-    private static void sleep() {
-        try {
-            Thread.sleep(50);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

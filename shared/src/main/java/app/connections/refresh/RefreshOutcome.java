@@ -1,10 +1,11 @@
 package app.connections.refresh;
 
 import app.connections.connection.Connection;
+import java.time.Instant;
 
 /** What one refresh attempt came to. */
 public sealed interface RefreshOutcome {
-    /** New tokens stored. */
+    /** New tokens stored (by this refresh, or by the peer that held the lease while we waited). */
     record Refreshed(Connection connection) implements RefreshOutcome {
     }
 
@@ -12,7 +13,14 @@ public sealed interface RefreshOutcome {
     record NotDue(Connection connection) implements RefreshOutcome {
     }
 
-    /** Another worker holds the lease right now. */
+    /**
+     * Refused by the per-connection rate guard: its token was issued less than the minimum interval
+     * ago, so no refresh is made however it was asked for ({@code notBefore}: the earliest next one).
+     */
+    record TooSoon(Connection connection, Instant notBefore) implements RefreshOutcome {
+    }
+
+    /** Another worker holds the lease right now (and did not finish within the wait, if any). */
     record Busy() implements RefreshOutcome {
     }
 

@@ -53,6 +53,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class TokenRefresher {
     private static final Logger LOG = LoggerFactory.getLogger(TokenRefresher.class);
+    private static final Duration PEER_POLL = Duration.ofMillis(50);
 
     private final ConnectionStore store;
     private final LeaseStore leases;
@@ -91,8 +92,14 @@ public final class TokenRefresher {
         return budget;
     }
 
-    /** Refreshes if due ({@code force}: even if not due, e.g. a rotation the client asked for). */
-    public RefreshOutcome refresh(String connectionId, boolean force) {
+    /**
+     * Refreshes one connection if {@code reason} finds it due, under its lease, with at most one
+     * token request. Refused ({@link RefreshOutcome.TooSoon}) when its token was issued less than the
+     * minimum interval ago, whatever the reason: no caller, and no future bug, can spend the secret-write
+     * quota on one connection. Every refresh that reaches the rate guard writes one log line (connection,
+     * app, reason, outcome, new expiry; never a token).
+     */
+    public RefreshOutcome refresh(String connectionId, RefreshReason reason) {
         String owner = UUID.randomUUID().toString();
         Instant leasedAt = clock.instant();
         if (!leases.acquire(connectionId, owner, policy.leaseTtl(), leasedAt)) {
@@ -109,44 +116,117 @@ public final class TokenRefresher {
             Connection c = found.get();
             TokenSchedule schedule = c.tokenSchedule().get();
             Instant now = clock.instant();
-            if (c.status() != ConnectionStatus.ACTIVE || !schedule.refreshable()
-                    || (!force && !schedule.dueAt(now, policy.lead()))) {
+            if (c.status() != ConnectionStatus.ACTIVE || !schedule.refreshable() || !due(schedule, reason, now)) {
                 return new RefreshOutcome.NotDue(c);
             }
-            Optional<App> app = catalog.find(c.app());
-            Optional<OAuthClient> client = app.flatMap(a -> clients.find(a.key()));
-            if (app.isEmpty() || client.isEmpty() || c.secretRef().isEmpty()) {
-                return new RefreshOutcome.Failed(c, "app_not_configured");
+            Instant notBefore = schedule.issuedAt().plus(policy.minInterval());
+            if (now.isBefore(notBefore)) {
+                LOG.warn("refresh connection={} app={} reason={} outcome=refused_too_soon issuedAt={} minInterval={}",
+                        c.id(), c.app(), reason, schedule.issuedAt(), policy.minInterval());
+                return new RefreshOutcome.TooSoon(c, notBefore);
             }
-            SecretOwner secretOwner = new SecretOwner(c.accountId(), c.workspaceId(), c.id(), c.app());
-            Credential current = vault.read(c.secretRef().get(), secretOwner);
-            String refreshToken = current.get("refreshToken");
-            if (refreshToken == null) {
-                return new RefreshOutcome.NotDue(c);
-            }
-            if (clock.instant().isAfter(leaseEnds.minus(policy.leaseTtl().dividedBy(2)))) {
-                // The reads took most of the lease (a throttled store): another worker may take it over
-                // any moment, and two workers spending one rotating refresh token lose the grant.
-                LOG.warn("refresh of connection {} gave up its lease before the token call: reading took too long", c.id());
-                return new RefreshOutcome.Busy();
-            }
-            OAuthTokens fresh;
-            try {
-                fresh = tokens.refresh(app.get(), client.get(), refreshToken, c.fields(), now);
-            } catch (TokenRequestFailed e) {
-                return failed(c, schedule, e, now);
-            }
-            if (!storeTokens(c, secretOwner, fresh.credential(), leaseEnds)) {
-                return backoff(c, schedule, Optional.empty(), now, "secret_write_failed");
-            }
-            Instant expiry = fresh.expiresAt().orElse(now.plus(Duration.ofDays(365)));
-            Saved saved = save(c, x -> x.withTokenSchedule(schedule.refreshed(expiry, now), now));
-            return saved.applied() ? new RefreshOutcome.Refreshed(saved.connection()) : new RefreshOutcome.NotDue(saved.connection());
+            RefreshOutcome outcome = refreshUnderLease(c, schedule, now, leaseEnds);
+            log(c, reason, outcome);
+            return outcome;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new RefreshOutcome.Busy();
         } finally {
             leases.release(connectionId, owner);
+        }
+    }
+
+    /**
+     * For a caller that needs the result now (a resolve, a rotation): refreshes as
+     * {@link #refresh(String, RefreshReason)} does; when another worker holds the lease, waits for
+     * that worker's refresh (at most {@link RefreshPolicy#peerWait()}, polling a bounded number of
+     * times) instead of making a second token request, and answers with what it stored.
+     *
+     * @param seen the connection as the caller read it (to tell whether the peer renewed its token)
+     */
+    public RefreshOutcome refreshNow(Connection seen, RefreshReason reason) {
+        RefreshOutcome outcome = refresh(seen.id(), reason);
+        if (!(outcome instanceof RefreshOutcome.Busy)) {
+            return outcome;
+        }
+        Instant deadline = clock.instant().plus(policy.peerWait());
+        long polls = Math.max(1, policy.peerWait().toMillis() / PEER_POLL.toMillis());
+        for (long i = 0; i < polls && !clock.instant().isAfter(deadline); i++) {
+            try {
+                Thread.sleep(PEER_POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            if (!leases.held(seen.id(), clock.instant())) {
+                Optional<Connection> now = store.find(seen.id());
+                if (now.isEmpty()) {
+                    return new RefreshOutcome.Gone();
+                }
+                Connection after = now.get();
+                boolean renewed = !after.tokenSchedule().map(TokenSchedule::issuedAt)
+                        .equals(seen.tokenSchedule().map(TokenSchedule::issuedAt));
+                return renewed ? new RefreshOutcome.Refreshed(after) : new RefreshOutcome.NotDue(after);
+            }
+        }
+        LOG.warn("refresh connection={} app={} reason={} outcome=peer_still_refreshing waited={}", seen.id(), seen.app(),
+                reason, policy.peerWait());
+        return new RefreshOutcome.Busy();
+    }
+
+    private static boolean due(TokenSchedule schedule, RefreshReason reason, Instant now) {
+        return switch (reason) {
+            case SCHEDULE -> schedule.dueForSweep(now);
+            case USE -> schedule.dueForUse(now);
+            case REJECTED -> !schedule.backingOff(now);
+            case ROTATION -> true;
+        };
+    }
+
+    private RefreshOutcome refreshUnderLease(Connection c, TokenSchedule schedule, Instant now, Instant leaseEnds)
+            throws InterruptedException {
+        Optional<App> app = catalog.find(c.app());
+        Optional<OAuthClient> client = app.flatMap(a -> clients.find(a.key()));
+        if (app.isEmpty() || client.isEmpty() || c.secretRef().isEmpty()) {
+            return new RefreshOutcome.Failed(c, "app_not_configured");
+        }
+        SecretOwner secretOwner = new SecretOwner(c.accountId(), c.workspaceId(), c.id(), c.app());
+        Credential current = vault.read(c.secretRef().get(), secretOwner);
+        String refreshToken = current.get("refreshToken");
+        if (refreshToken == null) {
+            return new RefreshOutcome.NotDue(c);
+        }
+        if (clock.instant().isAfter(leaseEnds.minus(policy.leaseTtl().dividedBy(2)))) {
+            // The reads took most of the lease (a throttled store): another worker may take it over
+            // any moment, and two workers spending one rotating refresh token lose the grant.
+            LOG.warn("refresh of connection {} gave up its lease before the token call: reading took too long", c.id());
+            return new RefreshOutcome.Busy();
+        }
+        OAuthTokens fresh;
+        try {
+            fresh = tokens.refresh(app.get(), client.get(), refreshToken, c.fields(), now);
+        } catch (TokenRequestFailed e) {
+            return failed(c, schedule, e, now);
+        }
+        if (!storeTokens(c, secretOwner, fresh.credential(), leaseEnds)) {
+            return backoff(c, schedule, Optional.empty(), now, "secret_write_failed");
+        }
+        // no expires_in and no lifetime assumed by the catalog: non-expiring until the runtime reports a 401
+        TokenSchedule renewed = policy.timing().refreshed(schedule, fresh.expiresAt(), now);
+        Saved saved = save(c, x -> x.withTokenSchedule(renewed, now));
+        return saved.applied() ? new RefreshOutcome.Refreshed(saved.connection()) : new RefreshOutcome.NotDue(saved.connection());
+    }
+
+    private static void log(Connection c, RefreshReason reason, RefreshOutcome outcome) {
+        switch (outcome) {
+            case RefreshOutcome.Refreshed r -> LOG.info("refresh connection={} app={} reason={} outcome=refreshed expiresAt={}",
+                    c.id(), c.app(), reason, r.connection().tokenSchedule().flatMap(TokenSchedule::expiresAt)
+                            .map(Instant::toString).orElse("none"));
+            case RefreshOutcome.Failed f -> LOG.warn("refresh connection={} app={} reason={} outcome=failed:{} status={} retryAt={}",
+                    c.id(), c.app(), reason, f.reason(), f.connection().status(), f.connection().tokenSchedule()
+                            .flatMap(TokenSchedule::retryAt).map(Instant::toString).orElse("none"));
+            default -> LOG.info("refresh connection={} app={} reason={} outcome={}", c.id(), c.app(), reason,
+                    outcome.getClass().getSimpleName());
         }
     }
 
@@ -224,7 +304,7 @@ public final class TokenRefresher {
                 yield backoff(c, schedule, e.retryAfter(), now, "invalid_client");
             }
             case TRANSIENT -> {
-                boolean expired = !schedule.expiresAt().isAfter(now);
+                boolean expired = schedule.expired(now);
                 if (expired && schedule.failedAttempts() + 1 >= policy.maxTransientAttempts()) {
                     yield toError(c, "refresh_failed", now);
                 }

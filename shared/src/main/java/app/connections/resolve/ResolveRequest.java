@@ -7,9 +7,18 @@ import java.util.regex.Pattern;
 /**
  * What the workflow runtime asks when a step needs a credential. {@code accountId} is required
  * besides the workspace: workspace ids are unique only within an account.
+ *
+ * @param credentialRejected the runtime's provider call answered HTTP 401 with the credential of an
+ *        earlier resolve: refresh before answering, whatever the token's expiry says (at most once,
+ *        within the per-connection rate guard)
  */
 public record ResolveRequest(String connectionId, String accountId, String workspaceId, String runId, String stepId,
-                             Optional<Long> estimatedCostMicros) {
+                             Optional<Long> estimatedCostMicros, boolean credentialRejected) {
+    public ResolveRequest(String connectionId, String accountId, String workspaceId, String runId, String stepId,
+                          Optional<Long> estimatedCostMicros) {
+        this(connectionId, accountId, workspaceId, runId, stepId, estimatedCostMicros, false);
+    }
+
     private static final Pattern ID = Pattern.compile("^[A-Za-z0-9_.:-]{1,128}$");
 
     /** The request, or empty when a member is missing or malformed (the runtime gets {@code denied/bad_request}). */
@@ -31,6 +40,11 @@ public record ResolveRequest(String connectionId, String accountId, String works
                 return Optional.empty();
             }
         }
-        return Optional.of(new ResolveRequest(values[0], values[1], values[2], values[3], values[4], estimate));
+        Object rejected = input.get("credentialRejected");
+        if (rejected != null && !(rejected instanceof Boolean)) {
+            return Optional.empty();
+        }
+        return Optional.of(new ResolveRequest(values[0], values[1], values[2], values[3], values[4], estimate,
+                Boolean.TRUE.equals(rejected)));
     }
 }

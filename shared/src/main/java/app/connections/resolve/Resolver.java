@@ -9,13 +9,13 @@ import app.connections.connection.TokenSchedule;
 import app.connections.grant.Grant;
 import app.connections.grant.Grants;
 import app.connections.refresh.RefreshOutcome;
+import app.connections.refresh.RefreshReason;
 import app.connections.refresh.TokenRefresher;
 import app.connections.vault.Credential;
 import app.connections.vault.SecretOwner;
 import app.connections.vault.Vault;
 import app.connections.vault.VaultException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -37,8 +37,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Resolver {
     private static final Logger LOG = LoggerFactory.getLogger(Resolver.class);
-    private static final Duration PEER_WAIT = Duration.ofSeconds(10);
-    private static final Duration POLL = Duration.ofMillis(50);
 
     private final ConnectionStore store;
     private final Vault vault;
@@ -124,7 +122,7 @@ public final class Resolver {
 
     private ResolveResult active(Connection c, ResolveRequest request, Optional<String> reservationId) {
         if (c.credentialKind() == CredentialKind.OAUTH2 && c.tokenSchedule().isPresent()) {
-            Optional<Connection> fresh = ensureFresh(c);
+            Optional<Connection> fresh = ensureFresh(c, request.credentialRejected());
             if (fresh.isEmpty()) {
                 return new ResolveResult.Waiting("refresh_pending");
             }
@@ -144,59 +142,48 @@ public final class Resolver {
 
     /**
      * The connection with a token usable now: refreshed here when due (under the lease), or by a
-     * peer holding the lease (waited for). Empty when the token has expired and cannot be renewed yet.
+     * peer holding the lease (waited for). At most one token request per resolve, whatever the
+     * token's lifetime: a token renewed here is handed out even if it is short-lived. Empty when the
+     * token cannot be handed out yet (expired, or rejected by the provider, and not renewable now).
      */
-    private Optional<Connection> ensureFresh(Connection c) {
-        Duration lead = refresher.policy().lead();
-        Instant deadline = clock.instant().plus(PEER_WAIT);
-        Connection current = c;
-        while (needsRefresh(current, lead)) {
-            RefreshOutcome outcome;
-            try {
-                outcome = refresher.refresh(current.id(), false);
-            } catch (RuntimeException e) {
-                // our storage failed, not the provider: a token that has not expired still serves
-                Optional<Connection> stillValid = usable(current);
-                if (stillValid.isEmpty()) {
-                    throw e;
-                }
-                LOG.warn("refresh of connection {} failed ({}); its current token is still valid and handed out",
-                        current.id(), e.getMessage());
-                return stillValid;
-            }
-            switch (outcome) {
-                case RefreshOutcome.Refreshed r -> current = r.connection();
-                case RefreshOutcome.NotDue n -> {
-                    return usable(n.connection());
-                }
-                case RefreshOutcome.Failed f -> {
-                    return f.connection().status() == ConnectionStatus.ERROR
-                            ? Optional.of(f.connection()) : usable(f.connection());
-                }
-                case RefreshOutcome.Gone g -> {
-                    return Optional.empty();
-                }
-                case RefreshOutcome.Busy b -> {
-                    if (clock.instant().isAfter(deadline)) {
-                        return usable(current);
-                    }
-                    sleep();
-                    current = store.find(current.id()).orElse(current);
-                }
-            }
-        }
-        return Optional.of(current);
-    }
-
-    private boolean needsRefresh(Connection c, Duration lead) {
+    private Optional<Connection> ensureFresh(Connection c, boolean rejected) {
         TokenSchedule t = c.tokenSchedule().orElseThrow();
-        return c.status() == ConnectionStatus.ACTIVE && t.refreshable()
-                && !t.expiresAt().isAfter(clock.instant().plus(lead)) && t.retryAt().map(r -> !r.isAfter(clock.instant())).orElse(true);
+        Instant now = clock.instant();
+        if (!t.refreshable()) {
+            return Optional.of(c);
+        }
+        boolean wanted = rejected ? !t.backingOff(now) : t.dueForUse(now);
+        if (!wanted) {
+            return rejected ? Optional.empty() : usable(c);
+        }
+        RefreshOutcome outcome;
+        try {
+            outcome = refresher.refreshNow(c, rejected ? RefreshReason.REJECTED : RefreshReason.USE);
+        } catch (RuntimeException e) {
+            // our storage failed, not the provider: a token that has not expired still serves
+            Optional<Connection> stillValid = rejected ? Optional.empty() : usable(c);
+            if (stillValid.isEmpty()) {
+                throw e;
+            }
+            LOG.warn("refresh of connection {} failed ({}); its current token is still valid and handed out",
+                    c.id(), e.getMessage());
+            return stillValid;
+        }
+        return switch (outcome) {
+            case RefreshOutcome.Refreshed r -> Optional.of(r.connection());
+            case RefreshOutcome.TooSoon s -> usable(s.connection()); // renewed moments ago: that token is the newest
+            case RefreshOutcome.NotDue n -> n.connection().status() != ConnectionStatus.ACTIVE ? Optional.of(n.connection())
+                    : rejected ? Optional.empty() : usable(n.connection());
+            case RefreshOutcome.Failed f -> f.connection().status() == ConnectionStatus.ERROR
+                    ? Optional.of(f.connection()) : rejected ? Optional.empty() : usable(f.connection());
+            case RefreshOutcome.Gone g -> Optional.empty();
+            case RefreshOutcome.Busy b -> rejected ? Optional.empty() : usable(store.find(c.id()).orElse(c));
+        };
     }
 
-    /** The connection as is, if its token has not expired. */
+    /** The connection as is, if its token has not expired (a token without a known lifetime has not). */
     private Optional<Connection> usable(Connection c) {
-        return c.tokenSchedule().filter(t -> t.expiresAt().isAfter(clock.instant())).map(t -> c);
+        return c.tokenSchedule().filter(t -> !t.expired(clock.instant())).map(t -> c);
     }
 
     private static Map<String, Object> shape(Connection c, Credential credential) {
@@ -205,7 +192,7 @@ public final class Resolver {
             case OAUTH2 -> {
                 out.put("accessToken", credential.get("accessToken"));
                 out.put("tokenType", credential.get("tokenType"));
-                c.tokenSchedule().ifPresent(t -> out.put("expiresAt", t.expiresAt().toString()));
+                c.tokenSchedule().flatMap(TokenSchedule::expiresAt).ifPresent(at -> out.put("expiresAt", at.toString()));
             }
             case BASIC -> {
                 out.put("username", credential.get("username"));
@@ -215,13 +202,5 @@ public final class Resolver {
         }
         out.put("fields", c.fields());
         return out;
-    }
-
-    private static void sleep() {
-        try {
-            Thread.sleep(POLL.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -15,6 +15,7 @@ import app.connections.local.aws.LocalAws;
 import app.connections.local.aws.LocalAwsExtension;
 import app.connections.platform.Json;
 import app.connections.refresh.RefreshOutcome;
+import app.connections.refresh.RefreshReason;
 import app.connections.refresh.RefreshRun;
 import app.connections.refresh.TokenRefresher;
 import app.connections.testing.EventSchemas;
@@ -127,7 +128,7 @@ class FaultsDuringRefreshTest {
     private boolean refreshed(Connection c) {
         Connection now = world.reload(c);
         return now.status() == ConnectionStatus.ACTIVE
-                && now.tokenSchedule().orElseThrow().expiresAt().isAfter(world.clock.instant().plus(Duration.ofMinutes(50)));
+                && now.tokenSchedule().orElseThrow().expiresAt().orElseThrow().isAfter(world.clock.instant().plus(Duration.ofMinutes(50)));
     }
 
     private long connectionsOf(String externalAccount) {
@@ -173,7 +174,7 @@ class FaultsDuringRefreshTest {
         Connection c = world.oauthConnection("acct-lease-lost-answer", Duration.ofMinutes(5));
         faults.on(DYNAMODB, "PutItem").where(lease(c)).afterTheCallSucceeded().fail(SERVER_ERROR, 1);
 
-        RefreshOutcome outcome = refresher.refresh(c.id(), false);
+        RefreshOutcome outcome = refresher.refresh(c.id(), RefreshReason.SCHEDULE);
 
         assertThat(faults.allFired()).isTrue();
         assertThat(outcome).isInstanceOf(RefreshOutcome.Refreshed.class);
@@ -207,7 +208,7 @@ class FaultsDuringRefreshTest {
         faults.on(SECRETS_MANAGER, "PutSecretValue").where(secretOf(c)).runFirst(() ->
                 world.store.update(world.reload(c).withLabel("Renamed meanwhile", world.clock.instant())));
 
-        RefreshOutcome outcome = refresher.refresh(c.id(), false);
+        RefreshOutcome outcome = refresher.refresh(c.id(), RefreshReason.SCHEDULE);
 
         assertThat(faults.allFired()).isTrue();
         assertThat(outcome).isInstanceOf(RefreshOutcome.Refreshed.class);
@@ -222,7 +223,7 @@ class FaultsDuringRefreshTest {
         Connection c = world.oauthConnection("acct-record-lost-answer", Duration.ofMinutes(5));
         faults.on(DYNAMODB, "PutItem").where(record(c)).afterTheCallSucceeded().fail(SERVER_ERROR, 1);
 
-        RefreshOutcome outcome = refresher.refresh(c.id(), false);
+        RefreshOutcome outcome = refresher.refresh(c.id(), RefreshReason.SCHEDULE);
 
         assertThat(faults.allFired()).isTrue();
         assertThat(outcome).isInstanceOf(RefreshOutcome.Refreshed.class);
@@ -236,7 +237,7 @@ class FaultsDuringRefreshTest {
         world.provider.revokeGrantsOf("acct-revoked-lost-answer");
         faults.on(DYNAMODB, "PutItem").where(record(c)).afterTheCallSucceeded().fail(SERVER_ERROR, 1);
 
-        RefreshOutcome outcome = refresher.refresh(c.id(), false);
+        RefreshOutcome outcome = refresher.refresh(c.id(), RefreshReason.SCHEDULE);
         runRefresher();
 
         assertThat(outcome).isInstanceOf(RefreshOutcome.Failed.class);
@@ -251,13 +252,13 @@ class FaultsDuringRefreshTest {
         faults.on(DYNAMODB, "GetItem").where(record(c)).onEachFault(() -> world.clock.advance(Duration.ofSeconds(10)))
                 .fail(THROTTLED, FaultInjector.SDK_ATTEMPTS.get(DYNAMODB) - 1);
 
-        RefreshOutcome outcome = refresher.refresh(c.id(), false);
+        RefreshOutcome outcome = refresher.refresh(c.id(), RefreshReason.SCHEDULE);
 
         assertThat(faults.allFired()).isTrue();
         assertThat(outcome).isInstanceOf(RefreshOutcome.Busy.class);
         assertThat(world.provider.tokenCalls()).as("no token call on an expired lease").isZero();
         assertThat(world.reload(c)).isEqualTo(c);
-        assertThat(refresher.refresh(c.id(), false)).isInstanceOf(RefreshOutcome.Refreshed.class);
+        assertThat(refresher.refresh(c.id(), RefreshReason.SCHEDULE)).isInstanceOf(RefreshOutcome.Refreshed.class);
     }
 
     // --- Secrets Manager and KMS -----------------------------------------------------------------
@@ -268,7 +269,7 @@ class FaultsDuringRefreshTest {
         String original = world.tokens(c).get("refreshToken");
         faults.on(SECRETS_MANAGER, "PutSecretValue").where(secretOf(c)).fail(THROTTLED, FaultInjector.SDK_ATTEMPTS.get(SECRETS_MANAGER) + 2);
 
-        RefreshOutcome outcome = refresher.refresh(c.id(), false);
+        RefreshOutcome outcome = refresher.refresh(c.id(), RefreshReason.SCHEDULE);
 
         assertThat(faults.allFired()).isTrue();
         assertThat(outcome).isInstanceOf(RefreshOutcome.Refreshed.class);
@@ -281,7 +282,7 @@ class FaultsDuringRefreshTest {
         Connection c = world.oauthConnection("acct-kms-seal-throttled", Duration.ofMinutes(5));
         faults.on(KMS, "GenerateDataKey").where(secretOf(c)).fail(THROTTLED, FaultInjector.SDK_ATTEMPTS.get(KMS) + 1);
 
-        RefreshOutcome outcome = refresher.refresh(c.id(), false);
+        RefreshOutcome outcome = refresher.refresh(c.id(), RefreshReason.SCHEDULE);
 
         assertThat(faults.allFired()).isTrue();
         assertThat(outcome).isInstanceOf(RefreshOutcome.Refreshed.class);
@@ -293,7 +294,7 @@ class FaultsDuringRefreshTest {
         Connection c = world.oauthConnection("acct-sm-down", Duration.ofMinutes(5));
         faults.on(SECRETS_MANAGER, "PutSecretValue").where(secretOf(c)).fail(THROTTLED, 1_000);
 
-        RefreshOutcome outcome = refresher.refresh(c.id(), false);
+        RefreshOutcome outcome = refresher.refresh(c.id(), RefreshReason.SCHEDULE);
 
         assertThat(outcome).isInstanceOfSatisfying(RefreshOutcome.Failed.class,
                 f -> assertThat(f.reason()).isEqualTo("secret_write_failed"));
@@ -395,7 +396,7 @@ class FaultsDuringRefreshTest {
 
         Connection after = world.reload(c);
         assertThat(after.version()).isEqualTo(c.version() + 1);
-        assertThat(after.tokenSchedule().orElseThrow().expiresAt()).isAfter(world.clock.instant().plus(Duration.ofMinutes(50)));
+        assertThat(after.tokenSchedule().orElseThrow().expiresAt().orElseThrow()).isAfter(world.clock.instant().plus(Duration.ofMinutes(50)));
         assertThat(leaseHeld(c)).isTrue();
         runRefresher();
         assertThat(world.provider.refreshCalls()).as("not due: nothing to do, the stale lease blocks nothing").isEqualTo(1);

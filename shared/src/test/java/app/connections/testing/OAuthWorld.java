@@ -7,7 +7,6 @@ import app.connections.connection.Connection;
 import app.connections.connection.ConnectionStatus;
 import app.connections.connection.CredentialKind;
 import app.connections.connection.Scope;
-import app.connections.connection.TokenSchedule;
 import app.connections.connection.aws.DynamoConnectionStore;
 import app.connections.local.aws.LocalAws;
 import app.connections.local.aws.TokenEndpointStandIn;
@@ -62,9 +61,20 @@ public final class OAuthWorld implements AutoCloseable {
      */
     public OAuthWorld(LocalAws local, String functionLogicalId, Map<String, String> extraEnv,
                       AwsClients.Customizer serviceClients) throws Exception {
+        this(local, functionLogicalId, extraEnv, serviceClients, java.util.List.of());
+    }
+
+    /**
+     * A world whose catalog also holds {@code moreApps} (CATALOG_FILE entries, e.g. apps on a real
+     * OAuth server; register their clients with {@link #registerClient}).
+     */
+    public OAuthWorld(LocalAws local, String functionLogicalId, Map<String, String> extraEnv,
+                      AwsClients.Customizer serviceClients, java.util.List<String> moreApps) throws Exception {
         this.local = local;
         Path catalog = Files.createTempFile("catalog", ".json");
-        Files.writeString(catalog, "{\"apps\": [" + provider.catalogApp(app) + "]}");
+        java.util.List<String> apps = new java.util.ArrayList<>(moreApps);
+        apps.add(0, provider.catalogApp(app));
+        Files.writeString(catalog, "{\"apps\": [" + String.join(",", apps) + "]}");
         Map<String, String> env = new HashMap<>(local.environmentOf(functionLogicalId));
         env.put("CATALOG_FILE", catalog.toString());
         env.put("OUTBOUND_ALLOW_LOOPBACK", "true");
@@ -84,23 +94,69 @@ public final class OAuthWorld implements AutoCloseable {
         new DynamoWorkspaceRegistry(aws.dynamo(), config.tableName()).put(new Workspace(workspace, account, "Acme Corp"));
     }
 
-    /** An ACTIVE OAuth connection of {@code externalAccount} whose access token expires in {@code expiresIn}. */
+    /**
+     * An ACTIVE OAuth connection of {@code externalAccount} whose access token expires in {@code expiresIn}:
+     * a one-hour token granted {@code 1 h - expiresIn} ago (or, for longer, a token of that lifetime just granted).
+     */
     public Connection oauthConnection(String externalAccount, Duration expiresIn) {
         return oauthConnection(externalAccount, expiresIn, workspace, "admin-1");
     }
 
-    /** An ACTIVE OAuth connection in {@code workspaceId}, authorized by {@code person}. */
+    /** An ACTIVE OAuth connection in {@code workspaceId}, authorized by {@code person} (see above for its token). */
     public Connection oauthConnection(String externalAccount, Duration expiresIn, String workspaceId, String person) {
+        Duration lifetime = expiresIn.compareTo(Duration.ofHours(1)) > 0 ? expiresIn : Duration.ofHours(1);
+        return oauthConnection(externalAccount, Optional.of(lifetime), lifetime.minus(expiresIn), workspaceId, person);
+    }
+
+    /**
+     * An ACTIVE OAuth connection whose access token has {@code lifetime} (empty: the provider gave none)
+     * and was granted {@code age} ago, scheduled as the service schedules it.
+     */
+    public Connection oauthConnection(String externalAccount, Optional<Duration> lifetime, Duration age) {
+        return oauthConnection(externalAccount, lifetime, age, workspace, "admin-1");
+    }
+
+    private Connection oauthConnection(String externalAccount, Optional<Duration> lifetime, Duration age, String workspaceId,
+                                       String person) {
         Map<String, String> granted = provider.grant(externalAccount);
         Instant now = clock.instant();
+        Instant issued = now.minus(age);
+        Optional<Instant> expiresAt = lifetime.map(issued::plus);
         String id = UUID.randomUUID().toString();
         created.add(id);
         Connection c = Connection.create(id, account, Optional.of(workspaceId), Scope.WORKSPACE, app, "CRM " + externalAccount,
                 CredentialKind.OAUTH2, ConnectionStatus.ACTIVE, Map.of(), person, now);
         var ref = vault.create(owner(c), new Credential(Map.of("accessToken", granted.get("access_token"),
-                "refreshToken", granted.get("refresh_token"), "tokenType", "Bearer",
-                "expiresAt", now.plus(expiresIn).toString())));
-        return store.create(c.authorized(externalAccount, person, ref, TokenSchedule.granted(now.plus(expiresIn), true), now));
+                "refreshToken", granted.get("refresh_token"), "tokenType", "Bearer")));
+        return store.create(c.authorized(externalAccount, person, ref,
+                config.refreshTiming().granted(expiresAt, true, issued), now));
+    }
+
+    /** Our OAuth client registration for {@code appKey}, where the service reads it (Secrets Manager). */
+    public void registerClient(String appKey, String clientId, String clientSecret) {
+        try {
+            new AwsClients().secrets().createSecret(b -> b.name(SecretsManagerOAuthClients.secretName(config.secretNamePrefix(), appKey))
+                    .secretString("{\"clientId\":\"" + clientId + "\",\"clientSecret\":\"" + clientSecret + "\"}"));
+        } catch (ResourceExistsException alreadyThere) {
+            // shared by the test classes of this stack
+        }
+    }
+
+    /**
+     * An ACTIVE OAuth connection of {@code appKey} holding tokens some real server granted just now
+     * ({@code expiresIn} seconds, if it said), scheduled as the service schedules them.
+     */
+    public Connection connectionWithTokens(String appKey, String externalAccount, String accessToken, String refreshToken,
+                                           Optional<Long> expiresIn) {
+        Instant now = clock.instant();
+        String id = UUID.randomUUID().toString();
+        created.add(id);
+        Connection c = Connection.create(id, account, Optional.of(workspace), Scope.WORKSPACE, appKey, "CRM " + externalAccount,
+                CredentialKind.OAUTH2, ConnectionStatus.ACTIVE, Map.of(), "admin-1", now);
+        var ref = vault.create(owner(c), new Credential(Map.of("accessToken", accessToken, "refreshToken", refreshToken,
+                "tokenType", "Bearer")));
+        return store.create(c.authorized(externalAccount, "admin-1", ref,
+                config.refreshTiming().granted(expiresIn.map(now::plusSeconds), true, now), now));
     }
 
     /** An ACTIVE API-key connection of this world's workspace. */

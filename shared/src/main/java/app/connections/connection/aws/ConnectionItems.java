@@ -10,6 +10,7 @@ import app.connections.connection.Connection;
 import app.connections.connection.ConnectionStatus;
 import app.connections.connection.CredentialKind;
 import app.connections.connection.Labels;
+import app.connections.connection.RefreshTiming;
 import app.connections.connection.Scope;
 import app.connections.connection.SecretRef;
 import app.connections.connection.TokenSchedule;
@@ -59,7 +60,10 @@ final class ConnectionItems {
         c.externalIdentity().ifPresent(identity -> item.put("externalIdentity", s(identity)));
         c.secretFingerprint().ifPresent(fp -> item.put("secretFingerprint", s(fp)));
         c.tokenSchedule().ifPresent(t -> {
-            item.put("tokenExpiresAt", s(t.expiresAt().toString()));
+            t.expiresAt().ifPresent(at -> item.put("tokenExpiresAt", s(at.toString())));
+            item.put("tokenIssuedAt", s(t.issuedAt().toString()));
+            t.dueAt().ifPresent(at -> item.put("tokenDueAt", s(at.toString())));
+            item.put("tokenSweepAt", s(t.sweepAt().toString()));
             item.put("refreshable", AttributeValue.fromBool(t.refreshable()));
             t.refreshedAt().ifPresent(at -> item.put("refreshedAt", s(at.toString())));
             item.put("refreshFailures", n(t.failedAttempts()));
@@ -83,7 +87,7 @@ final class ConnectionItems {
         if (c.status() == ConnectionStatus.ACTIVE && c.tokenSchedule().map(TokenSchedule::refreshable).orElse(false)) {
             TokenSchedule t = c.tokenSchedule().orElseThrow();
             item.put("duePk", s(duePartition(c.id())));
-            item.put("dueSk", s(sortable(t.retryAt().orElse(t.expiresAt())) + "#" + c.id()));
+            item.put("dueSk", s(sortable(t.nextSweep()) + "#" + c.id()));
         }
         if (c.status() == ConnectionStatus.ERROR) {
             item.put("attentionPk", s(pickerPartition(c)));
@@ -118,11 +122,22 @@ final class ConnectionItems {
     }
 
     private static Optional<TokenSchedule> tokenSchedule(Map<String, AttributeValue> item) {
-        return optStr(item, "tokenExpiresAt").map(expires -> new TokenSchedule(Instant.parse(expires),
-                Boolean.TRUE.equals(item.get("refreshable").bool()),
-                optStr(item, "refreshedAt").map(Instant::parse),
+        if (!item.containsKey("tokenIssuedAt") && !item.containsKey("tokenExpiresAt")) {
+            return Optional.empty();
+        }
+        Optional<Instant> expiresAt = optStr(item, "tokenExpiresAt").map(Instant::parse);
+        boolean refreshable = Boolean.TRUE.equals(item.get("refreshable").bool());
+        Optional<Instant> refreshedAt = optStr(item, "refreshedAt").map(Instant::parse);
+        Instant issuedAt = optStr(item, "tokenIssuedAt").map(Instant::parse)
+                .orElse(refreshedAt.orElse(Instant.parse(str(item, "createdAt"))));
+        TokenSchedule timed = optStr(item, "tokenSweepAt").isPresent()
+                ? new TokenSchedule(expiresAt, issuedAt, refreshable, refreshedAt, 0, Optional.empty(),
+                        optStr(item, "tokenDueAt").map(Instant::parse), Instant.parse(str(item, "tokenSweepAt")))
+                // written before the schedule was stored: timed as the template's defaults would
+                : RefreshTiming.DEFAULT.granted(expiresAt, refreshable, issuedAt);
+        return Optional.of(new TokenSchedule(timed.expiresAt(), issuedAt, refreshable, refreshedAt,
                 item.containsKey("refreshFailures") ? (int) num(item, "refreshFailures") : 0,
-                optStr(item, "retryAt").map(Instant::parse)));
+                optStr(item, "retryAt").map(Instant::parse), timed.dueAt(), timed.sweepAt()));
     }
 
     private static Map<String, String> fields(Map<String, AttributeValue> item) {

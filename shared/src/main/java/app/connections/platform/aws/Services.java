@@ -123,7 +123,8 @@ public final class Services {
                 reauthorizations(),
                 clock,
                 config.oauthRedirectUri(),
-                config.secretRecoveryDays());
+                config.secretRecoveryDays(),
+                config.refreshTiming());
     }
 
     /** One token refresher per execution environment: its write budget is shared by every refresh here. */
@@ -132,7 +133,7 @@ public final class Services {
             refresher = new TokenRefresher(store(), new DynamoLeaseStore(aws.dynamo(), config.tableName()), vault(), catalog,
                     oauthClients.get(), new TokenEndpoint(providerHttp()), events(),
                     new DynamoDedupedAppAlarms(aws.dynamo(), config.tableName(), events()),
-                    new WriteBudget(config.refreshWriteBudget()), RefreshPolicy.defaults(config.refreshLead()), clock);
+                    new WriteBudget(config.refreshWriteBudget()), RefreshPolicy.defaults(config.refreshTiming(), config.refreshMinInterval()), clock);
         }
         return refresher;
     }

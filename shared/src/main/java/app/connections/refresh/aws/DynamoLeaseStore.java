@@ -39,6 +39,13 @@ public final class DynamoLeaseStore implements LeaseStore {
     }
 
     @Override
+    public boolean held(String connectionId, Instant now) {
+        var item = dynamo.getItem(b -> b.tableName(table).consistentRead(true)
+                .key(Map.of("pk", s("CONNECTION#" + connectionId), "sk", s("LEASE")))).item();
+        return item != null && item.containsKey("expiresAt") && Long.parseLong(item.get("expiresAt").n()) > now.toEpochMilli();
+    }
+
+    @Override
     public void release(String connectionId, String owner) {
         try {
             dynamo.deleteItem(b -> b.tableName(table)

@@ -1,5 +1,7 @@
 package app.connections.functions.oauth;
 
+import app.connections.refresh.RefreshOutcome;
+import app.connections.refresh.RefreshReason;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import app.connections.connection.Connection;
@@ -148,13 +150,15 @@ class OAuthFlowTest {
         SecretOwner owner = new SecretOwner(before.accountId(), before.workspaceId(), id, before.app());
         String oldAccess = vault.read(before.secretRef().orElseThrow(), owner).get("accessToken");
 
-        assertThat(refresher.refresh(id, false)).as("not due yet").isInstanceOf(app.connections.refresh.RefreshOutcome.NotDue.class);
-        f.clock.advance(Duration.between(f.clock.instant(), before.tokenSchedule().orElseThrow().expiresAt()).minusMinutes(5));
+        assertThat(refresher.refresh(id, RefreshReason.SCHEDULE)).as("not due yet").isInstanceOf(RefreshOutcome.NotDue.class);
+        f.clock.advance(Duration.between(f.clock.instant(), before.tokenSchedule().orElseThrow().expiresAt().orElseThrow())
+                .minusMinutes(5));
 
-        assertThat(refresher.refresh(id, false)).isInstanceOf(app.connections.refresh.RefreshOutcome.Refreshed.class);
+        assertThat(refresher.refresh(id, RefreshReason.SCHEDULE)).isInstanceOf(RefreshOutcome.Refreshed.class);
         Connection after = connection(id);
         assertThat(vault.read(after.secretRef().orElseThrow(), owner).get("accessToken")).isNotEqualTo(oldAccess);
-        assertThat(after.tokenSchedule().orElseThrow().expiresAt()).isAfter(before.tokenSchedule().orElseThrow().expiresAt());
+        assertThat(after.tokenSchedule().orElseThrow().expiresAt().orElseThrow())
+                .isAfter(before.tokenSchedule().orElseThrow().expiresAt().orElseThrow());
         assertThat(after.status()).isEqualTo(ConnectionStatus.ACTIVE);
     }
 

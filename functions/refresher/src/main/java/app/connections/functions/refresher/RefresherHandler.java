@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 import app.connections.api.lambda.LambdaLogContext;
 
 /**
- * The scheduled refresher (EventBridge schedule, every 5 minutes): refreshes every due OAuth
+ * The scheduled refresher (EventBridge schedule, every REFRESH_PERIOD_MINUTES): refreshes every due OAuth
  * connection, stopping {@value #SAFETY_SECONDS} s before the function's time runs out.
  */
 public final class RefresherHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
@@ -38,10 +38,10 @@ public final class RefresherHandler implements RequestHandler<Map<String, Object
             try {
                 RefreshRun.Summary s = run.run(() -> Duration.ofMillis(context.getRemainingTimeInMillis()),
                         Duration.ofSeconds(SAFETY_SECONDS));
-                LOG.info("refresh run considered={} refreshed={} failed={} busy={} notDue={} stoppedEarly={}",
-                        s.considered(), s.refreshed(), s.failed(), s.busy(), s.notDue(), s.stoppedEarly());
+                LOG.info("refresh run considered={} refreshed={} failed={} busy={} notDue={} tooSoon={} stoppedEarly={}",
+                        s.considered(), s.refreshed(), s.failed(), s.busy(), s.notDue(), s.tooSoon(), s.stoppedEarly());
                 return Map.of("considered", s.considered(), "refreshed", s.refreshed(), "failed", s.failed(),
-                        "busy", s.busy(), "notDue", s.notDue(), "stoppedEarly", s.stoppedEarly());
+                        "busy", s.busy(), "notDue", s.notDue(), "tooSoon", s.tooSoon(), "stoppedEarly", s.stoppedEarly());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("refresh run interrupted", e);

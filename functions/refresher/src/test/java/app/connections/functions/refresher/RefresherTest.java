@@ -27,7 +27,7 @@ class RefresherTest {
 
     @BeforeEach
     void setUp(LocalAws local) throws Exception {
-        world = new OAuthWorld(local, "RefresherFunction", Map.of("PROVIDER_TIMEOUT_MS", "800"));
+        world = new OAuthWorld(local, "RefresherFunction", Map.of("PROVIDER_TIMEOUT_MS", "2000"));
         handler = new RefresherHandler(world.services.refreshRun(world.services.catalog()));
         alerts = BusTap.on(local.stack(), "{\"source\":[\"app.connections\"],\"detail\":{\"accountId\":[\"" + world.account + "\"]}}");
     }
@@ -64,7 +64,7 @@ class RefresherTest {
         assertThat(summary.get("refreshed")).isEqualTo(1);
         assertThat(world.provider.refreshCalls()).isEqualTo(1);
         assertThat(world.tokens(soon).get("accessToken")).isNotEqualTo(oldAccess);
-        assertThat(world.reload(soon).tokenSchedule().orElseThrow().expiresAt())
+        assertThat(world.reload(soon).tokenSchedule().orElseThrow().expiresAt().orElseThrow())
                 .isAfter(world.clock.instant().plus(Duration.ofMinutes(50)));
         assertThat(world.reload(soon).tokenSchedule().orElseThrow().refreshedAt()).contains(world.clock.instant());
         assertThat(world.reload(later).version()).isEqualTo(later.version());
@@ -108,33 +108,38 @@ class RefresherTest {
 
     @Test
     void serverErrorsRateLimitsAndNetworkFailuresRaiseNoAlertWhileTheTokenIsValid() throws Exception {
-        Connection c = world.oauthConnection("acct-flaky", Duration.ofMinutes(10));
+        Connection c = world.oauthConnection("acct-flaky", Duration.ofMinutes(14));
         world.provider.failNext(new Failure(500, "{\"error\":\"server_error\"}", null, false),
                 new Failure(429, "{\"error\":\"slow_down\"}", "600", false),
                 new Failure(0, null, null, true));
 
         runOnce();
         Connection afterFirst = world.reload(c);
-        world.clock.advance(Duration.ofMinutes(1));
+        world.clock.advance(Duration.ofSeconds(30)); // the first backoff
         runOnce();
         Connection afterSecond = world.reload(c);
-        world.clock.advance(afterSecond.tokenSchedule().orElseThrow().retryAt().orElseThrow().minusSeconds(1)
-                .isAfter(world.clock.instant()) ? Duration.ofMinutes(1) : Duration.ZERO);
+        world.clock.advance(Duration.ofMinutes(9));
         runOnce();
+        int callsBeforeRetryAfter = world.provider.tokenCalls();
+        world.clock.advance(Duration.ofMinutes(1).plusSeconds(1)); // Retry-After: 600 has passed
+        runOnce();
+        Connection afterDrop = world.reload(c);
 
         assertThat(afterFirst.status()).isEqualTo(ConnectionStatus.ACTIVE);
         assertThat(afterFirst.tokenSchedule().orElseThrow().failedAttempts()).isEqualTo(1);
         assertThat(afterSecond.tokenSchedule().orElseThrow().retryAt().orElseThrow())
-                .as("Retry-After: 600 is honoured").isAfterOrEqualTo(world.clock.instant().plus(Duration.ofMinutes(8)));
-        assertThat(world.provider.tokenCalls()).as("no call before Retry-After has passed").isEqualTo(2);
-        assertThat(world.reload(c).status()).isEqualTo(ConnectionStatus.ACTIVE);
+                .as("Retry-After: 600 is honoured").isEqualTo(afterSecond.updatedAt().plusSeconds(600));
+        assertThat(callsBeforeRetryAfter).as("no call before Retry-After has passed").isEqualTo(2);
+        assertThat(world.provider.tokenCalls()).as("the dropped connection was reached").isEqualTo(3);
+        assertThat(afterDrop.tokenSchedule().orElseThrow().failedAttempts()).isEqualTo(3);
+        assertThat(afterDrop.status()).isEqualTo(ConnectionStatus.ACTIVE);
         assertThat(published("Connection Reauthorization Required")).isEmpty();
     }
 
     @Test
     void aTokenEndpointThatTimesOutIsTransient() throws Exception {
         Connection c = world.oauthConnection("acct-slow", Duration.ofMinutes(10));
-        world.provider.latency(Duration.ofMillis(2_000));
+        world.provider.latency(Duration.ofMillis(6_000)); // three times the provider timeout: no race on a busy machine
 
         runOnce();
 
@@ -146,17 +151,30 @@ class RefresherTest {
     }
 
     @Test
-    void afterTheTokenExpiredAndRetriesAreExhaustedTheConnectionGoesToError() throws Exception {
+    void anExpiredTokenGoesToErrorOnTheFifthFailedAttemptAfterBackoffsOfThirtySecondsDoubling() throws Exception {
         Connection c = world.oauthConnection("acct-down", Duration.ofMinutes(2));
         for (int i = 0; i < 10; i++) {
             world.provider.failNext(new Failure(503, "{}", null, false));
         }
 
-        for (int cycle = 0; cycle < 8 && world.reload(c).status() == ConnectionStatus.ACTIVE; cycle++) {
+        for (int attempt = 1; attempt <= 4; attempt++) {
             runOnce();
-            world.clock.advance(Duration.ofMinutes(31));
+            Connection after = world.reload(c);
+            var schedule = after.tokenSchedule().orElseThrow();
+            Duration backoff = Duration.ofSeconds(30L << (attempt - 1));
+            assertThat(after.status()).as("attempt %d", attempt).isEqualTo(ConnectionStatus.ACTIVE);
+            assertThat(schedule.failedAttempts()).isEqualTo(attempt);
+            assertThat(schedule.retryAt()).contains(world.clock.instant().plus(backoff));
+            runOnce();
+            assertThat(world.provider.tokenCalls()).as("nothing before the backoff has passed").isEqualTo(attempt);
+            world.clock.advance(backoff);
         }
+        assertThat(world.reload(c).tokenSchedule().orElseThrow().expired(world.clock.instant())).isTrue();
+        assertThat(published("Connection Reauthorization Required")).as("an expired token alone is no alert").isEmpty();
 
+        runOnce();
+
+        assertThat(world.provider.tokenCalls()).isEqualTo(5);
         assertThat(world.reload(c).status()).isEqualTo(ConnectionStatus.ERROR);
         assertThat(world.reload(c).statusReason()).contains("refresh_failed");
         assertThat(published("Connection Reauthorization Required")).hasSize(1);
@@ -190,10 +208,50 @@ class RefresherTest {
     }
 
     @Test
-    void theTemplateSchedulesTheRefresherEveryFiveMinutes() throws Exception {
+    void aRunCutShortByTimeReachesEveryShardAndTheNextRunStartsElsewhere() throws Exception {
+        List<Connection> backlog = new java.util.ArrayList<>();
+        for (int i = 0; i < 96; i++) {
+            backlog.add(world.oauthConnection("acct-backlog-" + i, Duration.ofMinutes(5)));
+        }
+        java.util.Map<String, Integer> shardOf = new java.util.HashMap<>();
+        for (int shard = 0; shard < world.store.dueShards(); shard++) {
+            for (String id : world.store.due(shard, world.clock.instant(), 1000, java.util.Optional.empty()).items()) {
+                shardOf.put(id, shard);
+            }
+        }
+        java.util.Set<Integer> shardsWithWork = new java.util.HashSet<>();
+        backlog.forEach(c -> shardsWithWork.add(shardOf.get(c.id())));
+        var run = new app.connections.refresh.RefreshRun(world.store, world.services.tokenRefresher(world.services.catalog()),
+                world.services.revocations(world.services.catalog()), world.clock, 4, 1);
+
+        // time for one round over the shards (one page of one id each), then the function's time is up:
+        // the run checks its time before the revocation retry, before each page and before each refresh
+        java.util.concurrent.atomic.AtomicInteger checks = new java.util.concurrent.atomic.AtomicInteger();
+        int budget = 1 + world.store.dueShards() + shardsWithWork.size();
+        var first = run.run(() -> checks.incrementAndGet() <= budget ? Duration.ofMinutes(5) : Duration.ofSeconds(19),
+                Duration.ofSeconds(20));
+
+        java.util.Set<Integer> reached = new java.util.HashSet<>();
+        backlog.stream().filter(c -> world.reload(c).version() > c.version()).forEach(c -> reached.add(shardOf.get(c.id())));
+        assertThat(first.stoppedEarly()).isTrue();
+        assertThat(first.refreshed()).isEqualTo(shardsWithWork.size());
+        assertThat(reached).as("one connection of every shard before a second of any").isEqualTo(shardsWithWork);
+
+        world.clock.advance(Duration.ofMinutes(5));
+        var second = run.run(() -> Duration.ofMinutes(5), Duration.ofSeconds(20));
+        assertThat(second.refreshed()).as("the next run takes up the rest").isEqualTo(backlog.size() - first.refreshed());
+        assertThat(backlog).allSatisfy(c -> assertThat(world.reload(c).tokenSchedule().orElseThrow().refreshedAt()).isPresent());
+        assertThat(app.connections.refresh.RefreshRun.startShard(world.clock.instant(), 16))
+                .isNotEqualTo(app.connections.refresh.RefreshRun.startShard(world.clock.instant().minus(Duration.ofMinutes(5)), 16));
+    }
+
+    @Test
+    void theTemplateSchedulesTheRefresherEveryFiveMinutesWithFiveMinutesToRun() throws Exception {
         var function = world.local.function("RefresherFunction");
 
         assertThat(function.schedules()).containsExactly("rate(5 minutes)");
+        assertThat(function.timeoutSeconds()).isEqualTo(300);
+        assertThat(function.environment()).containsEntry("REFRESH_PERIOD_MINUTES", java.util.Map.of("Ref", "RefreshPeriodMinutes"));
         assertThat(function.handlerClass()).isEqualTo(RefresherHandler.class.getName());
         assertThat(Files.exists(world.local.root().resolve("events/refresher/scheduled-event.json"))).isTrue();
     }

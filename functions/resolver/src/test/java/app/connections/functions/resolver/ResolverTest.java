@@ -12,6 +12,7 @@ import app.connections.oauth.CallbackResult;
 import app.connections.oauth.ConnectFlow;
 import app.connections.oauth.NewConnectSession;
 import app.connections.platform.Json;
+import app.connections.refresh.RefreshReason;
 import app.connections.resolve.Alerts;
 import app.connections.testing.AwsCallCounter;
 import app.connections.testing.OAuthWorld;
@@ -27,6 +28,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -53,13 +55,18 @@ class ResolverTest {
     }
 
     private Map<String, Object> resolve(Connection c, String runId) throws Exception {
+        return handler.handleRequest(resolveInput(c, runId), LocalLambdaContext.of("ResolverFunction"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> resolveInput(Connection c, String runId) throws Exception {
         Map<String, Object> input = new HashMap<>(Json.MAPPER.readValue(
                 Files.readString(world.local.root().resolve("events/resolver/resolve.json")), Map.class));
         input.put("connectionId", c.id());
         input.put("accountId", world.account);
         input.put("workspaceId", world.workspace);
         input.put("runId", runId);
-        return handler.handleRequest(input, LocalLambdaContext.of("ResolverFunction"));
+        return input;
     }
 
     @SuppressWarnings("unchecked")
@@ -233,10 +240,50 @@ class ResolverTest {
         String first = (String) credential(resolve(c, "run-1")).get("accessToken");
         assertThat(credential(resolve(c, "run-1")).get("accessToken")).isEqualTo(first);
 
-        world.services.tokenRefresher(world.services.catalog()).refresh(c.id(), true);
+        world.clock.advance(Duration.ofSeconds(11)); // past the rate guard
+        world.services.tokenRefresher(world.services.catalog()).refresh(c.id(), RefreshReason.ROTATION);
 
         String after = (String) credential(resolve(c, "run-1")).get("accessToken");
         assertThat(after).isNotEqualTo(first).isEqualTo(world.tokens(c).get("accessToken"));
+    }
+
+    @Test
+    void aTokenTheRuntimeReportsRejectedIsRenewedOnceThoughItsExpirySaysItIsGood() throws Exception {
+        Connection c = world.oauthConnection("acct-rejected", Duration.ofHours(1));
+        String first = (String) credential(resolve(c, "run-1")).get("accessToken");
+        world.clock.advance(Duration.ofSeconds(11));
+
+        Map<String, Object> input = resolveInput(c, "run-1");
+        input.put("credentialRejected", true);
+        String renewed = (String) credential(handler.handleRequest(input, LocalLambdaContext.of("ResolverFunction"))).get("accessToken");
+        String again = (String) credential(handler.handleRequest(input, LocalLambdaContext.of("ResolverFunction"))).get("accessToken");
+
+        assertThat(renewed).isNotEqualTo(first);
+        assertThat(again).as("a second report moments later: the rate guard holds, the renewed token is handed out")
+                .isEqualTo(renewed);
+        assertThat(world.provider.refreshCalls()).isEqualTo(1);
+    }
+
+    @Test
+    void aTokenWithoutALifetimeIsHandedOutForDaysWithoutATokenRequest() throws Exception {
+        Connection c = world.oauthConnection("acct-forever", Optional.empty(), Duration.ZERO);
+        world.clock.advance(Duration.ofDays(3));
+
+        Map<String, Object> credential = credential(resolve(c, "run-1"));
+
+        assertThat(credential.get("accessToken")).isEqualTo(world.tokens(c).get("accessToken"));
+        assertThat(credential).doesNotContainKey("expiresAt");
+        assertThat(world.provider.tokenCalls()).isZero();
+    }
+
+    @Test
+    void aMalformedRejectedFlagIsABadRequest() throws Exception {
+        Connection c = world.oauthConnection("acct-flag", Duration.ofHours(1));
+        Map<String, Object> input = resolveInput(c, "run-1");
+        input.put("credentialRejected", "yes");
+
+        assertThat(handler.handleRequest(input, LocalLambdaContext.of("ResolverFunction")))
+                .containsEntry("status", "denied").containsEntry("reason", "bad_request");
     }
 
     @Test
