@@ -38,6 +38,7 @@ public final class TokenEndpointStandIn implements AutoCloseable {
     private volatile Duration latency = Duration.ZERO;
     private volatile String nextSubject = "account-1";
     private volatile long expiresIn = 3600;
+    private volatile boolean rotates = true;
     private volatile String tokenPrefix = "";
 
     /** A scripted answer for the next token request. */
@@ -97,8 +98,17 @@ public final class TokenEndpointStandIn implements AutoCloseable {
         latency = d;
     }
 
+    /** The lifetime of the access tokens issued from now on; negative: the answer has no {@code expires_in}. */
     public void expiresIn(long seconds) {
         expiresIn = seconds;
+    }
+
+    /**
+     * Whether a refresh spends its refresh token and answers a new one (the default); when not, the
+     * refresh token stays valid and the refresh answer carries none ("keep the one you have").
+     */
+    public void rotatesRefreshTokens(boolean rotate) {
+        rotates = rotate;
     }
 
     /** The account the next authorization (consent) belongs to. */
@@ -164,9 +174,11 @@ public final class TokenEndpointStandIn implements AutoCloseable {
             return;
         }
         String account;
-        if ("refresh_token".equals(f.get("grant_type"))) {
+        boolean refresh = "refresh_token".equals(f.get("grant_type"));
+        if (refresh) {
             refreshCalls.incrementAndGet();
-            account = refreshTokens.remove(f.getOrDefault("refresh_token", "")); // rotates: the old one is spent
+            String presented = f.getOrDefault("refresh_token", "");
+            account = rotates ? refreshTokens.remove(presented) : refreshTokens.get(presented); // rotating: the old one is spent
         } else {
             account = codes.remove(f.getOrDefault("code", ""));
         }
@@ -174,10 +186,17 @@ public final class TokenEndpointStandIn implements AutoCloseable {
             send(exchange, 400, "{\"error\":\"invalid_grant\"}");
             return;
         }
-        Map<String, String> tokens = grant(account);
-        send(exchange, 200, "{\"access_token\":\"" + tokens.get("access_token") + "\",\"refresh_token\":\""
-                + tokens.get("refresh_token") + "\",\"token_type\":\"Bearer\",\"expires_in\":" + expiresIn
-                + ",\"account_id\":\"" + account + "\"}");
+        String accessToken = tokenPrefix + "at-" + UUID.randomUUID();
+        StringBuilder body = new StringBuilder("{\"access_token\":\"").append(accessToken).append("\",\"token_type\":\"Bearer\"");
+        if (!refresh || rotates) {
+            String refreshToken = tokenPrefix + "rt-" + UUID.randomUUID();
+            refreshTokens.put(refreshToken, account);
+            body.append(",\"refresh_token\":\"").append(refreshToken).append('"');
+        }
+        if (expiresIn >= 0) {
+            body.append(",\"expires_in\":").append(expiresIn);
+        }
+        send(exchange, 200, body.append(",\"account_id\":\"").append(account).append("\"}").toString());
     }
 
     private static void send(HttpExchange exchange, int status, String body) throws IOException {
