@@ -7,10 +7,14 @@ import java.util.Objects;
 /**
  * How an app takes an API key: what the form calls it, an optional pattern, and a cheap
  * authenticated request that proves the key works and, where the app says, whose it is.
+ *
+ * @param identityNotes why the check request names no account (so the key's keyed fingerprint is
+ *        its identity); null when {@code test.identityPointers} name one
  */
-public record ApiKeySpec(String label, String pattern, KeyTest test) {
+public record ApiKeySpec(String label, String pattern, KeyTest test, String identityNotes) {
     public ApiKeySpec {
         label = label == null ? "API key" : label;
+        identityNotes = identityNotes == null || identityNotes.isBlank() ? null : identityNotes;
         if (pattern != null && (!pattern.startsWith("^") || !pattern.endsWith("$"))) {
             throw new IllegalArgumentException("apiKey.pattern must be anchored with ^ and $");
         }

@@ -15,10 +15,19 @@ import java.util.regex.Pattern;
  * An app of the catalog: everything the service knows about authenticating to it, as data.
  *
  * @param category {@code app}, or {@code model_provider} for LLM providers shared through grants
+ * @param group the display group of the pages ({@link #GROUPS}); {@code ai} for model providers
+ *        and {@code other} when not given
+ * @param description an optional one-line description for the connect dialog
  */
 public record App(String key, String name, String category, List<CredentialKind> credentialKinds,
-                  List<ExtraField> fields, OAuth2Spec oauth2, ApiKeySpec apiKey, String docs) {
+                  List<ExtraField> fields, OAuth2Spec oauth2, ApiKeySpec apiKey, String docs, String group,
+                  String description) {
     private static final Pattern KEY = Pattern.compile("^[a-z][a-z0-9_-]{1,39}$");
+    private static final int MAX_DESCRIPTION_LENGTH = 160;
+
+    /** The display groups of the pages. */
+    public static final List<String> GROUPS = List.of("crm", "marketing", "ecommerce", "support", "accounting", "payments",
+            "productivity", "files", "communication", "developer", "ai", "other");
 
     public App {
         Objects.requireNonNull(key, "key");
@@ -29,6 +38,15 @@ public record App(String key, String name, String category, List<CredentialKind>
         category = category == null ? "app" : category;
         if (!List.of("app", "model_provider").contains(category)) {
             throw new IllegalArgumentException(key + ": category must be app or model_provider");
+        }
+        group = group == null ? ("model_provider".equals(category) ? "ai" : "other") : group;
+        if (!GROUPS.contains(group)) {
+            throw new IllegalArgumentException(key + ": group must be one of " + GROUPS);
+        }
+        if (description != null && (description.isBlank() || description.length() > MAX_DESCRIPTION_LENGTH
+                || description.contains("\n"))) {
+            throw new IllegalArgumentException(key + ": description must be one line of at most "
+                    + MAX_DESCRIPTION_LENGTH + " characters");
         }
         credentialKinds = List.copyOf(Objects.requireNonNull(credentialKinds, "credentialKinds of " + key));
         if (credentialKinds.isEmpty()) {
@@ -48,19 +66,25 @@ public record App(String key, String name, String category, List<CredentialKind>
                 throw new IllegalArgumentException(key + " declares field " + f.name() + " twice");
             }
         }
+        String hostSuffix = oauth2 == null ? null : oauth2.allowedHostSuffix();
         if (oauth2 != null) {
-            UrlTemplate.check(oauth2.authorizationUrl(), names, key + " oauth2.authorizationUrl");
-            UrlTemplate.check(oauth2.tokenUrl(), names, key + " oauth2.tokenUrl");
+            UrlTemplate.check(oauth2.authorizationUrl(), names, hostSuffix, key + " oauth2.authorizationUrl");
+            UrlTemplate.check(oauth2.tokenUrl(), names, hostSuffix, key + " oauth2.tokenUrl");
             if (oauth2.identity().url() != null) {
-                UrlTemplate.check(oauth2.identity().url(), names, key + " oauth2.identity.url");
+                UrlTemplate.check(oauth2.identity().url(), names, hostSuffix, key + " oauth2.identity.url");
             }
             if (oauth2.revocation() != null) {
-                UrlTemplate.check(oauth2.revocation().url(), names, key + " oauth2.revocation.url");
+                UrlTemplate.check(oauth2.revocation().url(), names, hostSuffix, key + " oauth2.revocation.url");
             }
         }
         if (apiKey != null && apiKey.test() != null) {
-            UrlTemplate.check(apiKey.test().url(), names, key + " apiKey.test.url");
+            UrlTemplate.check(apiKey.test().url(), names, hostSuffix, key + " apiKey.test.url");
         }
+    }
+
+    /** One of this app's URL templates filled with validated field values, kept to the app's allowed hosts. */
+    public java.net.URI expand(String template, Map<String, String> fieldValues) {
+        return UrlTemplate.expand(template, fieldValues, oauth2 == null ? null : oauth2.allowedHostSuffix());
     }
 
     public boolean supports(CredentialKind kind) {

@@ -3,16 +3,35 @@ package app.connections.catalog;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * How an app does OAuth 2.0: endpoints (templated with extra fields), scopes, PKCE, client
  * authentication, token quirks, how to read the external identity, and token revocation.
+ *
+ * @param defaultExpiresInSeconds access-token lifetime to assume when the token response omits
+ *        {@code expires_in}; null when the provider's tokens do not expire
+ * @param sendsIssuer the provider sends the RFC 9207 {@code iss} parameter in the authorization
+ *        response; when true, {@code issuer} is the value it sends
+ * @param consentParams authorization parameters that make the provider show its consent screen
+ *        again (Google and Microsoft {@code prompt=consent}); empty when the provider has none
+ * @param refreshTokenIdleExpiryDays a refresh token dies after this many days unused; null when
+ *        not documented or never
+ * @param refreshTokenMaxLifetimeDays absolute refresh-token lifetime in days; null when not
+ *        documented or unlimited
+ * @param allowedHostSuffix for URL templates whose host is entirely user-supplied (self-hosted
+ *        servers): the host suffix every expanded URL must end with; null for fixed hosts
+ * @param revocationNotes why {@code revocation} is null (no endpoint, or none the service can use)
  */
 public record OAuth2Spec(String authorizationUrl, String tokenUrl, List<String> scopes, String scopeSeparator,
                          String scopeParam, boolean pkce, String clientAuth, Map<String, String> extraAuthorizationParams,
                          Map<String, String> extraTokenParams, Long defaultExpiresInSeconds, boolean refreshable,
                          boolean rotatesRefreshTokens, String issuer, TokenResponse tokenResponse, Identity identity,
-                         Revocation revocation) {
+                         Revocation revocation, boolean sendsIssuer, Map<String, String> consentParams,
+                         Integer refreshTokenIdleExpiryDays, Integer refreshTokenMaxLifetimeDays, String allowedHostSuffix,
+                         String revocationNotes) {
+    private static final Pattern HOST_SUFFIX =
+            Pattern.compile("^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$");
 
     public OAuth2Spec {
         Objects.requireNonNull(authorizationUrl, "authorizationUrl");
@@ -28,6 +47,30 @@ public record OAuth2Spec(String authorizationUrl, String tokenUrl, List<String> 
         extraTokenParams = extraTokenParams == null ? Map.of() : Map.copyOf(extraTokenParams);
         tokenResponse = tokenResponse == null ? new TokenResponse(null, null) : tokenResponse;
         Objects.requireNonNull(identity, "identity");
+        if (defaultExpiresInSeconds != null && defaultExpiresInSeconds <= 0) {
+            throw new IllegalArgumentException("defaultExpiresInSeconds must be positive (null when tokens do not expire)");
+        }
+        if (sendsIssuer && (issuer == null || issuer.isBlank())) {
+            throw new IllegalArgumentException("sendsIssuer needs the issuer the provider sends");
+        }
+        consentParams = consentParams == null ? Map.of() : Map.copyOf(consentParams);
+        consentParams.forEach((name, value) -> {
+            if (name.isBlank() || value == null || value.isBlank()) {
+                throw new IllegalArgumentException("consentParams need names and values");
+            }
+        });
+        positiveOrNull(refreshTokenIdleExpiryDays, "refreshTokenIdleExpiryDays");
+        positiveOrNull(refreshTokenMaxLifetimeDays, "refreshTokenMaxLifetimeDays");
+        if (allowedHostSuffix != null && !HOST_SUFFIX.matcher(allowedHostSuffix).matches()) {
+            throw new IllegalArgumentException("allowedHostSuffix must be a lower-case host name suffix such as example.com");
+        }
+        revocationNotes = revocationNotes == null || revocationNotes.isBlank() ? null : revocationNotes;
+    }
+
+    private static void positiveOrNull(Integer days, String name) {
+        if (days != null && days <= 0) {
+            throw new IllegalArgumentException(name + " must be a positive number of days, or null");
+        }
     }
 
     /**

@@ -2,7 +2,6 @@ package app.connections.connection;
 
 import app.connections.catalog.ApiKeySpec;
 import app.connections.catalog.App;
-import app.connections.catalog.UrlTemplate;
 import app.connections.platform.CredentialRejectedException;
 import app.connections.platform.Json;
 import app.connections.platform.ProviderUnreachableException;
@@ -56,7 +55,7 @@ public final class ApiKeyCheck {
         }
         ProviderResponse response;
         try {
-            response = http.send(new ProviderRequest(test.method(), UrlTemplate.expand(test.url(), fields), headers,
+            response = http.send(new ProviderRequest(test.method(), app.expand(test.url(), fields), headers,
                     "POST".equals(test.method()) ? "" : null, ProviderRequest.Redirects.FOLLOW_WITHOUT_CREDENTIALS));
         } catch (ProviderUnavailableException e) {
             throw new ProviderUnreachableException("could not reach " + app.name() + " to check the key; nothing was saved", e);

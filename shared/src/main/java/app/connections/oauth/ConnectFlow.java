@@ -4,7 +4,6 @@ import app.connections.auth.BuilderUser;
 import app.connections.catalog.App;
 import app.connections.catalog.AppCatalog;
 import app.connections.catalog.OAuth2Spec;
-import app.connections.catalog.UrlTemplate;
 import app.connections.connection.Connection;
 import app.connections.connection.ConnectionAccess;
 import app.connections.connection.ConnectionEvents;
@@ -180,7 +179,7 @@ public final class ConnectFlow {
             params.put("code_challenge_method", "S256");
         }
         params.putAll(spec.extraAuthorizationParams());
-        URI base = UrlTemplate.expand(spec.authorizationUrl(), fields);
+        URI base = app.expand(spec.authorizationUrl(), fields);
         String query = params.entrySet().stream()
                 .map(e -> enc(e.getKey()) + "=" + enc(e.getValue())).collect(Collectors.joining("&"));
         return URI.create(base + (base.getRawQuery() == null ? "?" : "&") + query);

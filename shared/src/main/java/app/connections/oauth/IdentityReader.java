@@ -2,7 +2,6 @@ package app.connections.oauth;
 
 import app.connections.catalog.App;
 import app.connections.catalog.OAuth2Spec;
-import app.connections.catalog.UrlTemplate;
 import app.connections.platform.Json;
 import app.connections.provider.ProviderHttp;
 import app.connections.provider.ProviderRequest;
@@ -57,7 +56,7 @@ public final class IdentityReader {
         headers.put("Authorization", "Bearer " + accessToken);
         ProviderResponse response;
         try {
-            response = http.send(new ProviderRequest(spec.method(), UrlTemplate.expand(spec.url(), fields), headers, null,
+            response = http.send(new ProviderRequest(spec.method(), app.expand(spec.url(), fields), headers, null,
                     ProviderRequest.Redirects.FOLLOW_WITHOUT_CREDENTIALS));
         } catch (ProviderUnavailableException e) {
             throw new OAuthFlowException("identity_failed", app.name() + " identity endpoint could not be reached", e);

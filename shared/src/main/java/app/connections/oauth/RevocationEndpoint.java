@@ -2,7 +2,6 @@ package app.connections.oauth;
 
 import app.connections.catalog.App;
 import app.connections.catalog.OAuth2Spec;
-import app.connections.catalog.UrlTemplate;
 import app.connections.provider.ProviderHttp;
 import app.connections.provider.ProviderRequest;
 import app.connections.provider.ProviderResponse;
@@ -54,7 +53,7 @@ public final class RevocationEndpoint {
         }
         ProviderResponse response;
         try {
-            response = http.send(new ProviderRequest(spec.method(), UrlTemplate.expand(spec.url(), fields), headers,
+            response = http.send(new ProviderRequest(spec.method(), app.expand(spec.url(), fields), headers,
                     form.entrySet().stream().map(e -> TokenEndpoint.urlEncode(e.getKey()) + "=" + TokenEndpoint.urlEncode(e.getValue()))
                             .collect(Collectors.joining("&")), ProviderRequest.Redirects.NEVER));
         } catch (ProviderUnavailableException e) {

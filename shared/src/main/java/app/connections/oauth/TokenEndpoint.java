@@ -2,7 +2,6 @@ package app.connections.oauth;
 
 import app.connections.catalog.App;
 import app.connections.catalog.OAuth2Spec;
-import app.connections.catalog.UrlTemplate;
 import app.connections.platform.Json;
 import app.connections.provider.ProviderHttp;
 import app.connections.provider.ProviderRequest;
@@ -85,7 +84,7 @@ public final class TokenEndpoint {
         }
         ProviderResponse response;
         try {
-            response = http.send(new ProviderRequest("POST", UrlTemplate.expand(spec.tokenUrl(), fields), headers,
+            response = http.send(new ProviderRequest("POST", app.expand(spec.tokenUrl(), fields), headers,
                     body.entrySet().stream().map(e -> urlEncode(e.getKey()) + "=" + urlEncode(e.getValue()))
                             .collect(Collectors.joining("&")), ProviderRequest.Redirects.NEVER));
         } catch (ProviderUnavailableException e) {

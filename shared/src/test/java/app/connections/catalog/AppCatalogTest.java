@@ -28,7 +28,8 @@ class AppCatalogTest {
     @Test
     void modelProvidersAreMarkedAsSuch() {
         assertThat(catalog.all()).filteredOn(app -> app.category().equals("model_provider"))
-                .extracting(App::key).containsExactlyInAnyOrder("openai", "anthropic", "mistral");
+                .extracting(App::key).containsExactlyInAnyOrder("openai", "anthropic", "mistral", "gemini", "cohere", "groq",
+                        "together", "deepseek", "xai", "openrouter");
     }
 
     @Test
