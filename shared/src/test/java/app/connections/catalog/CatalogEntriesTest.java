@@ -260,6 +260,33 @@ class CatalogEntriesTest {
         assertThat(google.refreshTokenIdleExpiryDays()).isEqualTo(180);
     }
 
+    @Test
+    void xeroAsksForGranularScopesThatAppsCreatedSinceMarch2026Can() {
+        OAuth2Spec xero = catalog.find("xero").orElseThrow().oauth2();
+
+        assertThat(xero.scopes()).doesNotContain("accounting.transactions").contains("accounting.invoices", "offline_access");
+        assertThat(xero.refreshTokenIdleExpiryDays()).isEqualTo(60);
+        assertThat(xero.rotatesRefreshTokens()).isTrue();
+    }
+
+    @Test
+    void closeNamesTheAccountInItsTokenResponse() {
+        OAuth2Spec close = catalog.find("close").orElseThrow().oauth2();
+
+        assertThat(close.identity().from()).isEqualTo("token_response");
+        assertThat(close.identity().pointers()).containsExactly("/organization_id", "/user_id");
+        assertThat(close.rotatesRefreshTokens()).isTrue();
+    }
+
+    @Test
+    void constantContactRotatesRefreshTokensThatMustBeUsedWithin180Days() {
+        OAuth2Spec constantContact = catalog.find("constant-contact").orElseThrow().oauth2();
+
+        assertThat(constantContact.rotatesRefreshTokens()).isTrue();
+        assertThat(constantContact.refreshTokenIdleExpiryDays()).isEqualTo(180);
+        assertThat(constantContact.pkce()).isFalse();
+    }
+
     // --- helpers ---
 
     private static List<String> urlsOf(App app) {
