@@ -1,8 +1,8 @@
 package app.connections.api;
 
-import app.connections.platform.BadRequestException;
+import app.connections.platform.InvalidField;
 import app.connections.platform.Json;
-import app.connections.platform.PayloadTooLargeException;
+import app.connections.platform.PayloadTooLarge;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +31,7 @@ public record HttpRequest(String routeKey, Map<String, String> pathParameters, M
     public String path(String name) {
         String value = pathParameters.get(name);
         if (value == null || value.isEmpty()) {
-            throw new BadRequestException(name, name + " is required in the path");
+            throw new InvalidField(name, name + " is required in the path");
         }
         return value;
     }
@@ -43,19 +43,19 @@ public record HttpRequest(String routeKey, Map<String, String> pathParameters, M
     /** The body as a JSON object; 400 naming "body" when it is missing or not a JSON object. */
     public JsonNode jsonBody() {
         if (body == null || body.isBlank()) {
-            throw new BadRequestException("body", "a JSON object body is required");
+            throw new InvalidField("body", "a JSON object body is required");
         }
         if (body.length() > MAX_BODY_BYTES || body.getBytes(StandardCharsets.UTF_8).length > MAX_BODY_BYTES) {
-            throw new PayloadTooLargeException(MAX_BODY_BYTES);
+            throw new PayloadTooLarge(MAX_BODY_BYTES);
         }
         JsonNode node;
         try {
             node = Json.MAPPER.readTree(body);
         } catch (JsonProcessingException e) {
-            throw new BadRequestException("malformed_json", "body", "body is not valid JSON");
+            throw new InvalidField("malformed_json", "body", "body is not valid JSON");
         }
         if (node == null || !node.isObject()) {
-            throw new BadRequestException("body", "body must be a JSON object");
+            throw new InvalidField("body", "body must be a JSON object");
         }
         return node;
     }
@@ -64,10 +64,10 @@ public record HttpRequest(String routeKey, Map<String, String> pathParameters, M
     public static String requiredText(JsonNode body, String field) {
         JsonNode value = body.get(field);
         if (value == null || value.isNull()) {
-            throw new BadRequestException(field, field + " is required");
+            throw new InvalidField(field, field + " is required");
         }
         if (!value.isTextual()) {
-            throw new BadRequestException(field, field + " must be a string");
+            throw new InvalidField(field, field + " must be a string");
         }
         return value.textValue();
     }
@@ -79,7 +79,7 @@ public record HttpRequest(String routeKey, Map<String, String> pathParameters, M
             return null;
         }
         if (!value.isTextual()) {
-            throw new BadRequestException(field, field + " must be a string");
+            throw new InvalidField(field, field + " must be a string");
         }
         return value.textValue();
     }
@@ -91,12 +91,12 @@ public record HttpRequest(String routeKey, Map<String, String> pathParameters, M
             return Map.of();
         }
         if (!value.isObject()) {
-            throw new BadRequestException(field, field + " must be an object of strings");
+            throw new InvalidField(field, field + " must be an object of strings");
         }
         Map<String, String> out = new java.util.LinkedHashMap<>();
         value.fields().forEachRemaining(e -> {
             if (!e.getValue().isTextual()) {
-                throw new BadRequestException(field + "." + e.getKey(), field + "." + e.getKey() + " must be a string");
+                throw new InvalidField(field + "." + e.getKey(), field + "." + e.getKey() + " must be a string");
             }
             out.put(e.getKey(), e.getValue().textValue());
         });

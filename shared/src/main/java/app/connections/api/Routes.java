@@ -1,6 +1,6 @@
 package app.connections.api;
 
-import app.connections.platform.NotFoundException;
+import app.connections.platform.NotVisible;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -27,7 +27,7 @@ public final class Routes {
     public HttpResponse handle(HttpRequest request) {
         Function<HttpRequest, HttpResponse> route = routes.get(request.routeKey());
         if (route == null) {
-            throw new NotFoundException("route");
+            throw new NotVisible("route");
         }
         return route.apply(request);
     }

@@ -1,6 +1,6 @@
 package app.connections.auth;
 
-import app.connections.platform.UnauthorizedException;
+import app.connections.platform.NotSignedIn;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -25,7 +25,7 @@ public final class Principals {
         AccountRole role = switch (requireClaim(claims, "custom:account_role").toLowerCase(Locale.ROOT)) {
             case "admin" -> AccountRole.ADMIN;
             case "member" -> AccountRole.MEMBER;
-            default -> throw new UnauthorizedException("token carries an unknown account role");
+            default -> throw new NotSignedIn("token carries an unknown account role");
         };
         return new BuilderUser(sub, accountId, role, parseWorkspaceRoles(claims.getOrDefault("custom:workspace_roles", "")));
     }
@@ -33,7 +33,7 @@ public final class Principals {
     /** A portal-pool client: {@code sub}, {@code custom:account_id}, {@code custom:workspace_id}. */
     public static PortalClient portalClient(Map<String, String> claims) {
         if (claims.containsKey("custom:account_role")) {
-            throw new UnauthorizedException("token is not a portal token");
+            throw new NotSignedIn("token is not a portal token");
         }
         return new PortalClient(requireClaim(claims, "sub"), requireAccountId(claims),
                 requireId(claims, "custom:workspace_id"));
@@ -48,12 +48,12 @@ public final class Principals {
         for (String entry : value.split(",")) {
             String[] parts = entry.strip().split(":", -1);
             if (parts.length != 2 || !ID.matcher(parts[0]).matches()) {
-                throw new UnauthorizedException("token carries malformed workspace roles");
+                throw new NotSignedIn("token carries malformed workspace roles");
             }
             WorkspaceRole role = switch (parts[1].toLowerCase(Locale.ROOT)) {
                 case "admin" -> WorkspaceRole.ADMIN;
                 case "editor" -> WorkspaceRole.EDITOR;
-                default -> throw new UnauthorizedException("token carries an unknown workspace role");
+                default -> throw new NotSignedIn("token carries an unknown workspace role");
             };
             roles.merge(parts[0], role, (a, b) -> a == WorkspaceRole.ADMIN || b == WorkspaceRole.ADMIN ? WorkspaceRole.ADMIN : a);
         }
@@ -63,7 +63,7 @@ public final class Principals {
     private static String requireClaim(Map<String, String> claims, String name) {
         String value = claims == null ? null : claims.get(name);
         if (value == null || value.isBlank()) {
-            throw new UnauthorizedException("token lacks the " + name + " claim");
+            throw new NotSignedIn("token lacks the " + name + " claim");
         }
         return value;
     }
@@ -75,7 +75,7 @@ public final class Principals {
     private static String requireAccountId(Map<String, String> claims) {
         String accountId = requireId(claims, "custom:account_id");
         if (accountId.equals(RESERVED_ACCOUNT_ID)) {
-            throw new UnauthorizedException("token carries a reserved custom:account_id");
+            throw new NotSignedIn("token carries a reserved custom:account_id");
         }
         return accountId;
     }
@@ -83,7 +83,7 @@ public final class Principals {
     private static String requireId(Map<String, String> claims, String name) {
         String value = requireClaim(claims, name);
         if (!ID.matcher(value).matches()) {
-            throw new UnauthorizedException("token carries a malformed " + name + " claim");
+            throw new NotSignedIn("token carries a malformed " + name + " claim");
         }
         return value;
     }

@@ -1,7 +1,6 @@
 package app.connections.catalog;
 
-import app.connections.connection.CredentialKind;
-import app.connections.platform.BadRequestException;
+import app.connections.platform.InvalidField;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -98,7 +97,7 @@ public record App(String key, String name, String category, List<CredentialKind>
     public Map<String, String> validateFields(Map<String, String> given, CredentialKind kind) {
         for (String name : given.keySet()) {
             if (field(name).isEmpty()) {
-                throw new BadRequestException("fields." + name, this.name + " has no field " + name);
+                throw new InvalidField("fields." + name, this.name + " has no field " + name);
             }
         }
         Set<String> used = new HashSet<>();

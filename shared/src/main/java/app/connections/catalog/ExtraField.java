@@ -1,6 +1,6 @@
 package app.connections.catalog;
 
-import app.connections.platform.BadRequestException;
+import app.connections.platform.InvalidField;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -32,11 +32,11 @@ public record ExtraField(String name, String label, String pattern, boolean requ
     public String validate(String value) {
         String field = "fields." + name;
         if (value == null || value.isBlank()) {
-            throw new BadRequestException(field, label + " is required");
+            throw new InvalidField(field, label + " is required");
         }
         String v = value.strip();
         if (v.length() > MAX_VALUE_LENGTH || !Pattern.compile(pattern).matcher(v).matches()) {
-            throw new BadRequestException(field, label + " is not valid" + (example == null ? "" : " (for example: " + example + ")"));
+            throw new InvalidField(field, label + " is not valid" + (example == null ? "" : " (for example: " + example + ")"));
         }
         return v;
     }

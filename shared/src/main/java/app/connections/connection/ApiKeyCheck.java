@@ -2,13 +2,13 @@ package app.connections.connection;
 
 import app.connections.catalog.ApiKeySpec;
 import app.connections.catalog.App;
-import app.connections.platform.CredentialRejectedException;
+import app.connections.platform.CredentialRejected;
 import app.connections.platform.Json;
-import app.connections.platform.ProviderUnreachableException;
+import app.connections.platform.ProviderUnreachable;
 import app.connections.provider.ProviderHttp;
 import app.connections.provider.ProviderRequest;
 import app.connections.provider.ProviderResponse;
-import app.connections.provider.ProviderUnavailableException;
+import app.connections.platform.ProviderUnreachable;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -57,20 +57,20 @@ public final class ApiKeyCheck {
         try {
             response = http.send(new ProviderRequest(test.method(), app.expand(test.url(), fields), headers,
                     "POST".equals(test.method()) ? "" : null, ProviderRequest.Redirects.FOLLOW_WITHOUT_CREDENTIALS));
-        } catch (ProviderUnavailableException e) {
-            throw new ProviderUnreachableException("could not reach " + app.name() + " to check the key; nothing was saved", e);
+        } catch (ProviderUnreachable e) {
+            throw new ProviderUnreachable("could not reach " + app.name() + " to check the key; nothing was saved", e);
         }
         int status = response.status();
         if (status == 429 || status >= 500) {
-            throw new ProviderUnreachableException(app.name() + " is unavailable (HTTP " + status + "); nothing was saved", null);
+            throw new ProviderUnreachable(app.name() + " is unavailable (HTTP " + status + "); nothing was saved", null);
         }
         if (status < 200 || status >= 300) {
-            throw new CredentialRejectedException("credentials.apiKey",
+            throw new CredentialRejected("credentials.apiKey",
                     app.name() + " did not accept the key" + (app.fields().isEmpty() ? "" : " and fields") + " (HTTP " + status + ")");
         }
         JsonNode body = parse(response.body());
         if (test.okPointer() != null && !body.at(test.okPointer()).asBoolean(false)) {
-            throw new CredentialRejectedException("credentials.apiKey", app.name() + " did not accept the key");
+            throw new CredentialRejected("credentials.apiKey", app.name() + " did not accept the key");
         }
         return identity(test.identityPointers(), body, fields);
     }

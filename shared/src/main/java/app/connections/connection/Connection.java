@@ -1,5 +1,8 @@
 package app.connections.connection;
 
+import app.connections.vault.SecretRef;
+import app.connections.catalog.CredentialKind;
+import app.connections.platform.InvalidState;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
@@ -93,17 +96,50 @@ public record Connection(
         return copy().label(newLabel).updatedAt(now).build();
     }
 
+    // ---- status transitions: the only ways the status changes. REVOKED is terminal. ----
+    //
+    //   PENDING --activated/authorized--> ACTIVE --markedError--> ERROR --activated/authorized--> ACTIVE
+    //   any status but REVOKED --revoked--> REVOKED
+
+    /** ACTIVE with the credential it holds (an API key connected or replaced, the same account again). */
+    public Connection activated(Instant now) {
+        requireNotRevoked("activated");
+        return status(ConnectionStatus.ACTIVE, Optional.empty(), now);
+    }
+
+    /** ERROR: the credential failed for good ({@code reason}, e.g. {@code invalid_grant}); only an ACTIVE one can. */
+    public Connection markedError(String reason, Instant now) {
+        if (status != ConnectionStatus.ACTIVE && status != ConnectionStatus.ERROR) {
+            throw new InvalidState("connection_" + status.name().toLowerCase(java.util.Locale.ROOT),
+                    "a " + status.name().toLowerCase(java.util.Locale.ROOT) + " connection cannot fail");
+        }
+        return status(ConnectionStatus.ERROR, Optional.of(reason), now);
+    }
+
+    /** REVOKED, for good ({@code reason}, e.g. {@code revoked_by_client}). */
+    public Connection revoked(String reason, Instant now) {
+        requireNotRevoked("revoked again");
+        return status(ConnectionStatus.REVOKED, Optional.of(reason), now);
+    }
+
+    /** Whether this status can still change (everything but REVOKED). */
+    public boolean isRevoked() {
+        return status == ConnectionStatus.REVOKED;
+    }
+
+    private void requireNotRevoked(String what) {
+        if (isRevoked()) {
+            throw new InvalidState("connection_revoked", "a revoked connection cannot be " + what + "; connect the app again");
+        }
+    }
+
     /** The status changes (the reason and "since" with it); unchanged status keeps its "since". */
-    public Connection withStatus(ConnectionStatus newStatus, Optional<String> reason, Instant now) {
+    private Connection status(ConnectionStatus newStatus, Optional<String> reason, Instant now) {
         Copy c = copy().status(newStatus).statusReason(reason).updatedAt(now);
         if (newStatus != status) {
             c.statusSince(now);
         }
         return c.build();
-    }
-
-    public Connection withStatus(ConnectionStatus newStatus, Instant now) {
-        return withStatus(newStatus, Optional.empty(), now);
     }
 
     /** The connection's credential replaced: new fields, secret fingerprint and reference. */
@@ -122,7 +158,8 @@ public record Connection(
 
     /** The connect flow finished for this external account, authorized by this person: ACTIVE with fresh tokens. */
     public Connection authorized(String identity, String person, SecretRef ref, TokenSchedule schedule, Instant now) {
-        return withStatus(ConnectionStatus.ACTIVE, Optional.empty(), now).copy().secretRef(Optional.of(ref))
+        requireNotRevoked("authorized");
+        return status(ConnectionStatus.ACTIVE, Optional.empty(), now).copy().secretRef(Optional.of(ref))
                 .externalIdentity(Optional.of(identity)).authorizedBy(Optional.of(person))
                 .tokenSchedule(Optional.of(schedule)).build();
     }

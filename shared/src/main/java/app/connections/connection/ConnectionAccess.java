@@ -1,9 +1,11 @@
 package app.connections.connection;
 
+import java.util.Optional;
+
 import app.connections.auth.BuilderUser;
 import app.connections.auth.WorkspaceRole;
-import app.connections.platform.ForbiddenException;
-import app.connections.platform.NotFoundException;
+import app.connections.platform.NotPermitted;
+import app.connections.platform.NotVisible;
 import app.connections.workspace.WorkspaceAccess;
 
 /**
@@ -36,7 +38,7 @@ public final class ConnectionAccess {
     /** For a caller who can already see the target: may they change its connections. */
     public void requireAdminOf(BuilderUser caller, Target target) {
         if (target.scope() == Scope.WORKSPACE && caller.roleIn(target.ownerId()).orElse(null) != WorkspaceRole.ADMIN) {
-            throw new ForbiddenException("only a workspace admin may change connections");
+            throw new NotPermitted("only a workspace admin may change connections");
         }
     }
 
@@ -47,12 +49,8 @@ public final class ConnectionAccess {
         } else {
             WorkspaceAccess.requireAccountAdmin(caller, target.ownerId());
         }
-        if (connectionId == null || connectionId.isEmpty() || connectionId.length() > 64) {
-            throw new NotFoundException("connection");
-        }
-        return store.find(connectionId)
-                .filter(c -> c.accountId().equals(caller.accountId()) && c.scope() == target.scope()
-                        && c.scopeOwner().equals(target.ownerId()))
-                .orElseThrow(() -> new NotFoundException("connection"));
+        return Optional.ofNullable(connectionId).filter(Visibility::plausibleId).flatMap(store::find)
+                .filter(c -> Visibility.toBuilder(c, caller, target))
+                .orElseThrow(() -> new NotVisible("connection"));
     }
 }

@@ -1,12 +1,13 @@
 package app.connections.connection;
 
+import app.connections.catalog.CredentialKind;
 import java.util.Optional;
 import java.util.Set;
 
 /** Port: where connection records live. Writes are conditional; nothing is overwritten blindly. */
 public interface ConnectionStore {
     /**
-     * Saves a new connection. Fails with {@link app.connections.platform.ConflictException} if the
+     * Saves a new connection. Fails with {@link StaleVersion} if the
      * id was ever used. Returns the stored record (version 1).
      */
     Connection create(Connection connection);
@@ -30,8 +31,7 @@ public interface ConnectionStore {
     Optional<String> holderOf(IdentityKey identity);
 
     /**
-     * Saves a change to a connection read at {@code connection.version()}. Fails with {@link
-     * app.connections.platform.ConflictException} ({@code concurrent_update}) when someone else
+     * Saves a change to a connection read at {@code connection.version()}. Fails with {@link StaleVersion} when someone else
      * changed it since. Returns the stored record with its new version.
      */
     Connection update(Connection connection);

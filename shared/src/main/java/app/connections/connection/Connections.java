@@ -1,14 +1,15 @@
 package app.connections.connection;
 
+import app.connections.catalog.CredentialKind;
 import app.connections.auth.BuilderUser;
 import app.connections.catalog.App;
 import app.connections.catalog.AppCatalog;
 import app.connections.events.ConnectionEvent;
 import app.connections.events.EventPublisher;
-import app.connections.platform.BadRequestException;
-import app.connections.platform.ConflictException;
-import app.connections.portal.Revocations;
-import app.connections.resolve.Reauthorizations;
+import app.connections.platform.InvalidField;
+import app.connections.platform.InvalidState;
+import app.connections.connection.lifecycle.Revocations;
+import app.connections.connection.lifecycle.Reauthorizations;
 import app.connections.vault.Credential;
 import app.connections.vault.SecretOwner;
 import app.connections.vault.Vault;
@@ -68,13 +69,13 @@ public final class Connections {
      */
     public ConnectResult connectWithKey(BuilderUser caller, Target target, NewKeyConnection request) {
         String accountId = access.requireAdmin(caller, target);
-        App app = catalog.find(request.app()).orElseThrow(() -> new BadRequestException("app", "unknown app"));
+        App app = catalog.find(request.app()).orElseThrow(() -> new InvalidField("app", "unknown app"));
         CredentialKind kind = request.credentialKind() == null ? CredentialKind.API_KEY : request.credentialKind();
         if (kind == CredentialKind.OAUTH2 && app.supports(CredentialKind.OAUTH2)) {
-            throw new BadRequestException("credentialKind", "OAuth 2.0 connections are created through a connect session");
+            throw new InvalidField("credentialKind", "OAuth 2.0 connections are created through a connect session");
         }
         if (kind != CredentialKind.API_KEY || !app.supports(kind)) {
-            throw new BadRequestException("credentialKind", app.name() + " does not take " + kind + " connections here");
+            throw new InvalidField("credentialKind", app.name() + " does not take " + kind + " connections here");
         }
         String label = Labels.require(request.label());
         String apiKey = requireKey(app, request.credentials());
@@ -115,10 +116,10 @@ public final class Connections {
     public Page<Connection> picker(BuilderUser caller, String workspaceId, Optional<String> app,
                                    Set<CredentialKind> kinds, Optional<Integer> limit, Optional<String> pageToken) {
         access.workspaces().requireMember(caller, workspaceId);
-        app.ifPresent(key -> catalog.find(key).orElseThrow(() -> new BadRequestException("app", "unknown app")));
+        app.ifPresent(key -> catalog.find(key).orElseThrow(() -> new InvalidField("app", "unknown app")));
         int size = limit.orElse(DEFAULT_PAGE_SIZE);
         if (size < 1 || size > MAX_PAGE_SIZE) {
-            throw new BadRequestException("limit", "limit must be 1 to " + MAX_PAGE_SIZE);
+            throw new InvalidField("limit", "limit must be 1 to " + MAX_PAGE_SIZE);
         }
         return store.picker(caller.accountId(), workspaceId, app, kinds, size, pageToken);
     }
@@ -132,7 +133,7 @@ public final class Connections {
         access.requireAdminOf(caller, target);
         String newLabel = Labels.require(label);
         if (connection.status() == ConnectionStatus.REVOKED) {
-            throw new ConflictException("connection_revoked", "a revoked connection cannot be changed");
+            throw new InvalidState("connection_revoked", "a revoked connection cannot be changed");
         }
         return store.update(connection.withLabel(newLabel, clock.instant()));
     }
@@ -156,7 +157,7 @@ public final class Connections {
                 try {
                     kinds.add(CredentialKind.valueOf(part.strip().toUpperCase(Locale.ROOT)));
                 } catch (IllegalArgumentException e) {
-                    throw new BadRequestException("authKind", "authKind must be among OAUTH2, API_KEY, BASIC, DSN, CUSTOM");
+                    throw new InvalidField("authKind", "authKind must be among OAUTH2, API_KEY, BASIC, DSN, CUSTOM");
                 }
             }
         });
@@ -165,7 +166,7 @@ public final class Connections {
 
     private Connection replaceCredential(String connectionId, Map<String, String> fields, Credential credential,
                                          String fingerprint) {
-        for (int attempt = 0; ; attempt++) {
+        return VersionedWrites.retryOnStale(attempt -> {
             Connection existing = store.find(connectionId).orElseThrow(() -> new IllegalStateException(
                     "identity claim points at a missing connection " + connectionId));
             boolean changed = !existing.secretFingerprint().equals(Optional.of(fingerprint)) || !existing.fields().equals(fields);
@@ -177,38 +178,32 @@ public final class Connections {
             if (changed) {
                 vault.putVersion(ref, new SecretOwner(existing.accountId(), existing.workspaceId(), existing.id(), existing.app()), credential);
             }
-            try {
-                Connection updated = store.update(existing.withCredential(fields, ref, fingerprint, now)
-                        .withStatus(ConnectionStatus.ACTIVE, now));
-                if (existing.status() == ConnectionStatus.ERROR) {
-                    reauthorizations.announce(updated, now);
-                }
-                return updated;
-            } catch (ConflictException e) {
-                if (attempt >= 2) {
-                    throw e;
-                }
+            Connection updated = store.update(existing.withCredential(fields, ref, fingerprint, now)
+                    .activated(now));
+            if (existing.status() == ConnectionStatus.ERROR) {
+                reauthorizations.announce(updated, now);
             }
-        }
+            return updated;
+        });
     }
 
     private static String requireKey(App app, Map<String, String> credentials) {
         for (String name : credentials.keySet()) {
             if (!name.equals("apiKey")) {
-                throw new BadRequestException("credentials." + name, "unknown credential " + name);
+                throw new InvalidField("credentials." + name, "unknown credential " + name);
             }
         }
         String key = credentials.get("apiKey");
         if (key == null || key.isBlank()) {
-            throw new BadRequestException("credentials.apiKey", app.apiKey().label() + " is required");
+            throw new InvalidField("credentials.apiKey", app.apiKey().label() + " is required");
         }
         key = key.strip();
         if (key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
-            throw new BadRequestException("credentials.apiKey", app.apiKey().label() + " must be at most " + MAX_KEY_BYTES + " bytes");
+            throw new InvalidField("credentials.apiKey", app.apiKey().label() + " must be at most " + MAX_KEY_BYTES + " bytes");
         }
         if (!KEY_CHARS.matcher(key).matches()
                 || (app.apiKey().pattern() != null && !Pattern.compile(app.apiKey().pattern()).matcher(key).matches())) {
-            throw new BadRequestException("credentials.apiKey", app.apiKey().label() + " does not look like a " + app.name() + " key");
+            throw new InvalidField("credentials.apiKey", app.apiKey().label() + " does not look like a " + app.name() + " key");
         }
         return key;
     }

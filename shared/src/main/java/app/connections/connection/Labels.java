@@ -1,6 +1,6 @@
 package app.connections.connection;
 
-import app.connections.platform.BadRequestException;
+import app.connections.platform.InvalidField;
 
 /** The rules a connection label follows: what a person sees in the picker. */
 public final class Labels {
@@ -10,14 +10,14 @@ public final class Labels {
     /** Validates a label, naming the field "label" in the error. */
     public static String require(String label) {
         if (label == null || label.isBlank()) {
-            throw new BadRequestException("label", "label is required");
+            throw new InvalidField("label", "label is required");
         }
         if (label.codePointCount(0, label.length()) > Connection.MAX_LABEL_LENGTH) {
-            throw new BadRequestException("label", "label must be at most " + Connection.MAX_LABEL_LENGTH + " characters");
+            throw new InvalidField("label", "label must be at most " + Connection.MAX_LABEL_LENGTH + " characters");
         }
         if (label.codePoints().anyMatch(cp -> Character.getType(cp) == Character.CONTROL
                 || Character.getType(cp) == Character.FORMAT)) {
-            throw new BadRequestException("label", "label must not contain control characters");
+            throw new InvalidField("label", "label must not contain control characters");
         }
         return label.strip();
     }

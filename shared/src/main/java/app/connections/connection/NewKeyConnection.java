@@ -1,5 +1,6 @@
 package app.connections.connection;
 
+import app.connections.catalog.CredentialKind;
 import java.util.Map;
 
 /**

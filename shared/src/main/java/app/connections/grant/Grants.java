@@ -3,13 +3,14 @@ package app.connections.grant;
 import app.connections.auth.BuilderUser;
 import app.connections.catalog.AppCatalog;
 import app.connections.connection.Connection;
+import app.connections.connection.Visibility;
 import app.connections.connection.ConnectionStatus;
 import app.connections.connection.ConnectionStore;
 import app.connections.connection.Scope;
 import app.connections.events.ConnectionEvent;
 import app.connections.events.EventPublisher;
-import app.connections.platform.ConflictException;
-import app.connections.platform.NotFoundException;
+import app.connections.platform.InvalidState;
+import app.connections.platform.NotVisible;
 import app.connections.workspace.Workspace;
 import app.connections.workspace.WorkspaceAccess;
 import app.connections.workspace.WorkspaceRegistry;
@@ -63,9 +64,9 @@ public final class Grants {
     public Granted grant(BuilderUser caller, String accountId, String connectionId, String workspaceId, Optional<Long> capMicros) {
         Connection c = accountConnection(caller, accountId, connectionId);
         Workspace.requireId("workspaceId", workspaceId);
-        workspaces.find(accountId, workspaceId).orElseThrow(() -> new NotFoundException("workspace"));
+        workspaces.find(accountId, workspaceId).orElseThrow(() -> new NotVisible("workspace"));
         if (c.status() == ConnectionStatus.REVOKED) {
-            throw new ConflictException("connection_revoked", "a revoked connection cannot be granted");
+            throw new InvalidState("connection_revoked", "a revoked connection cannot be granted");
         }
         Instant now = clock.instant();
         boolean created = grants.put(new Grant(c.id(), accountId, workspaceId, capMicros, now, now), c);
@@ -81,7 +82,7 @@ public final class Grants {
     public void revoke(BuilderUser caller, String accountId, String connectionId, String workspaceId) {
         Connection c = accountConnection(caller, accountId, connectionId);
         if (!grants.delete(c.id(), workspaceId)) {
-            throw new NotFoundException("grant");
+            throw new NotVisible("grant");
         }
     }
 
@@ -159,10 +160,10 @@ public final class Grants {
 
     private Connection accountConnection(BuilderUser caller, String accountId, String connectionId) {
         WorkspaceAccess.requireAccountAdmin(caller, accountId);
-        Connection c = Optional.ofNullable(connectionId).filter(id -> id.length() <= 64).flatMap(connections::find)
-                .filter(x -> x.accountId().equals(accountId)).orElseThrow(() -> new NotFoundException("connection"));
+        Connection c = Optional.ofNullable(connectionId).filter(Visibility::plausibleId).flatMap(connections::find)
+                .filter(x -> Visibility.toAccount(x, accountId)).orElseThrow(() -> new NotVisible("connection"));
         if (c.scope() != Scope.ACCOUNT) {
-            throw new ConflictException("workspace_scoped", "a workspace-scoped connection cannot be granted to other workspaces");
+            throw new InvalidState("workspace_scoped", "a workspace-scoped connection cannot be granted to other workspaces");
         }
         return c;
     }

@@ -1,6 +1,6 @@
 package app.connections.grant;
 
-import app.connections.platform.BadRequestException;
+import app.connections.platform.InvalidField;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -16,18 +16,18 @@ public final class Money {
     /** A non-negative, finite dollar amount from JSON, or a 400 naming the field. */
     public static long micros(JsonNode value, String field) {
         if (value == null || !value.isNumber()) {
-            throw new BadRequestException(field, field + " must be a number of US dollars");
+            throw new InvalidField(field, field + " must be a number of US dollars");
         }
         return micros(value.decimalValue(), field);
     }
 
     public static long micros(BigDecimal dollars, String field) {
         if (dollars.signum() < 0) {
-            throw new BadRequestException(field, field + " must not be negative");
+            throw new InvalidField(field, field + " must not be negative");
         }
         BigDecimal micros = dollars.movePointRight(6).setScale(0, RoundingMode.HALF_UP);
         if (micros.compareTo(BigDecimal.valueOf(MAX_MICROS)) > 0) {
-            throw new BadRequestException(field, field + " must be at most 1000000");
+            throw new InvalidField(field, field + " must be at most 1000000");
         }
         return micros.longValueExact();
     }
@@ -37,11 +37,11 @@ public final class Money {
         if (value instanceof Number n) {
             double d = n.doubleValue();
             if (Double.isNaN(d) || Double.isInfinite(d)) {
-                throw new BadRequestException(field, field + " must be a finite number");
+                throw new InvalidField(field, field + " must be a finite number");
             }
             return micros(new BigDecimal(n.toString()), field);
         }
-        throw new BadRequestException(field, field + " must be a number of US dollars");
+        throw new InvalidField(field, field + " must be a number of US dollars");
     }
 
     public static BigDecimal dollars(long micros) {

@@ -1,6 +1,6 @@
 package app.connections.grant;
 
-import app.connections.platform.BadRequestException;
+import app.connections.platform.InvalidField;
 import java.util.Map;
 import java.util.Optional;
 
@@ -13,7 +13,7 @@ public record SettleRequest(String reservationId, long actualMicros) {
         }
         try {
             return Optional.of(new SettleRequest(id, Money.micros(input.get("actualCostUsd"), "actualCostUsd")));
-        } catch (BadRequestException e) {
+        } catch (InvalidField e) {
             return Optional.empty();
         }
     }

@@ -9,20 +9,21 @@ import app.connections.connection.ConnectionAccess;
 import app.connections.connection.ConnectionEvents;
 import app.connections.connection.ConnectionStatus;
 import app.connections.connection.ConnectionStore;
-import app.connections.connection.CredentialKind;
+import app.connections.catalog.CredentialKind;
 import app.connections.connection.IdentityKey;
 import app.connections.connection.Labels;
 import app.connections.connection.Scope;
-import app.connections.connection.SecretRef;
+import app.connections.vault.SecretRef;
 import app.connections.connection.Target;
 import app.connections.connection.RefreshTiming;
+import app.connections.connection.StaleVersion;
+import app.connections.connection.VersionedWrites;
 import app.connections.connection.TokenSchedule;
 import app.connections.events.ConnectionEvent;
 import app.connections.events.EventPublisher;
-import app.connections.platform.BadRequestException;
-import app.connections.platform.ConflictException;
-import app.connections.platform.NotFoundException;
-import app.connections.resolve.Reauthorizations;
+import app.connections.platform.InvalidField;
+import app.connections.platform.NotVisible;
+import app.connections.connection.lifecycle.Reauthorizations;
 import app.connections.vault.SecretOwner;
 import app.connections.vault.Vault;
 import java.net.URI;
@@ -44,6 +45,7 @@ import java.util.stream.Collectors;
  * code exchanged, identity read, tokens stored, the same external account deduplicated).
  */
 public final class ConnectFlow {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConnectFlow.class);
     public static final Duration SESSION_LIFETIME = Duration.ofMinutes(10);
     private static final Pattern ERROR_CODE = Pattern.compile("^[a-z_]{1,40}$");
 
@@ -89,8 +91,8 @@ public final class ConnectFlow {
         if (reconnect.isPresent()) {
             try {
                 access.visible(caller, target, reconnect.get());
-            } catch (NotFoundException e) {
-                throw new BadRequestException("reconnectConnectionId", "no such connection here");
+            } catch (NotVisible e) {
+                throw new InvalidField("reconnectConnectionId", "no such connection here");
             }
         }
         return createSessionAs(accountId, target, caller.userId(), request);
@@ -102,9 +104,9 @@ public final class ConnectFlow {
      * the person who authorized it.
      */
     public ConnectSession createSessionAs(String accountId, Target target, String userId, NewConnectSession request) {
-        App app = catalog.find(request.app()).orElseThrow(() -> new BadRequestException("app", "unknown app"));
+        App app = catalog.find(request.app()).orElseThrow(() -> new InvalidField("app", "unknown app"));
         if (!app.supports(CredentialKind.OAUTH2)) {
-            throw new BadRequestException("app", app.name() + " does not connect with OAuth 2.0");
+            throw new InvalidField("app", app.name() + " does not connect with OAuth 2.0");
         }
         Optional<String> label = Optional.ofNullable(request.label()).map(Labels::require);
         Map<String, String> fields = app.validateFields(request.fields(), CredentialKind.OAUTH2);
@@ -112,10 +114,10 @@ public final class ConnectFlow {
         if (reconnect.isPresent()) {
             Connection existing = connections.find(reconnect.get()).filter(c -> c.accountId().equals(accountId)
                             && c.scope() == target.scope() && c.scopeOwner().equals(target.ownerId()))
-                    .orElseThrow(() -> new BadRequestException("reconnectConnectionId", "no such connection here"));
+                    .orElseThrow(() -> new InvalidField("reconnectConnectionId", "no such connection here"));
             if (!existing.app().equals(app.key()) || existing.credentialKind() != CredentialKind.OAUTH2
                     || existing.status() == ConnectionStatus.REVOKED) {
-                throw new BadRequestException("reconnectConnectionId", "that connection cannot be reconnected with " + app.name());
+                throw new InvalidField("reconnectConnectionId", "that connection cannot be reconnected with " + app.name());
             }
         }
         Instant now = clock.instant();
@@ -195,15 +197,39 @@ public final class ConnectFlow {
             return new CallbackResult.Failed("invalid_state");
         }
         ConnectSession session = found.get();
+        String connectionId;
         try {
-            String connectionId = complete(session, params, now);
-            boolean created = connectionId.equals(session.pendingConnectionId().orElse(null));
-            sessions.update(session.ended(ConnectSessionStatus.COMPLETED));
-            return new CallbackResult.Connected(connectionId, created);
+            connectionId = complete(session, params, now);
         } catch (OAuthFlowException e) {
-            session.pendingConnectionId().ifPresent(connections::deletePending);
-            sessions.update(session.ended(ConnectSessionStatus.FAILED));
+            abandon(session);
             return new CallbackResult.Failed(e.code());
+        } catch (RuntimeException e) {
+            // our storage, the vault or the bus failed: the popup still reports back, nothing is left half-made
+            LOG.error("OAuth callback of session {} ({}) failed: {}", session.id(), session.app(), e.toString());
+            abandon(session);
+            return new CallbackResult.Failed("internal_error");
+        }
+        try {
+            sessions.update(session.ended(ConnectSessionStatus.COMPLETED));
+        } catch (RuntimeException e) {
+            // the connection is made; the session's state was used up before the token call and it expires anyway
+            LOG.warn("OAuth session {} connected {} but could not be marked completed: {}", session.id(), connectionId, e.toString());
+        }
+        return new CallbackResult.Connected(connectionId, connectionId.equals(session.pendingConnectionId().orElse(null)));
+    }
+
+    /** A failed callback: the PENDING record removed, the session ended; each step tried even if another fails. */
+    private void abandon(ConnectSession session) {
+        try {
+            session.pendingConnectionId().ifPresent(connections::deletePending);
+        } catch (RuntimeException e) {
+            LOG.error("the PENDING connection of OAuth session {} could not be removed (it expires in a day): {}", session.id(),
+                    e.toString());
+        }
+        try {
+            sessions.update(session.ended(ConnectSessionStatus.FAILED));
+        } catch (RuntimeException e) {
+            LOG.error("OAuth session {} could not be marked failed (its state is used up already): {}", session.id(), e.toString());
         }
     }
 
@@ -258,7 +284,14 @@ public final class ConnectFlow {
         Connection pending = connections.find(pendingId).filter(c -> c.status() == ConnectionStatus.PENDING)
                 .orElseThrow(() -> new OAuthFlowException("session_expired", "the pending connection is gone", null));
         SecretRef secret = vault.create(owner(pending), tokens.credential());
-        return switch (connections.updateClaiming(pending.authorized(identity, session.userId(), secret, schedule(tokens, now), now), key)) {
+        ConnectionStore.IdentityClaim claim;
+        try {
+            claim = connections.updateClaiming(pending.authorized(identity, session.userId(), secret, schedule(tokens, now), now), key);
+        } catch (RuntimeException e) {
+            discardUnlessReferenced(pendingId, secret);
+            throw e;
+        }
+        return switch (claim) {
             case ConnectionStore.IdentityClaim.Claimed claimed -> {
                 events.publish(ConnectionEvents.of(ConnectionEvent.CREATED, claimed.connection(), "authorized", now));
                 yield claimed.connection().id();
@@ -270,29 +303,41 @@ public final class ConnectFlow {
         };
     }
 
+    /** The tokens of a connection that was not saved go (into the recovery window), unless a lost answer saved it after all. */
+    private void discardUnlessReferenced(String connectionId, SecretRef secret) {
+        try {
+            boolean saved = connections.find(connectionId).flatMap(Connection::secretRef).filter(secret::equals).isPresent();
+            if (!saved) {
+                vault.scheduleDeletion(secret, recoveryWindowDays);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("the tokens of an unsaved connection {} could not be discarded: {}", connectionId, e.toString());
+        }
+    }
+
     /** New tokens on an existing connection (a new secret version), ACTIVE again, authorized by this person. */
     private String reauthorize(String connectionId, ConnectSession session, OAuthTokens tokens, String identity,
                                IdentityKey key, boolean claim, Instant now) {
         session.pendingConnectionId().filter(id -> !id.equals(connectionId)).ifPresent(connections::deletePending);
-        boolean claiming = claim;
-        for (int attempt = 0; ; attempt++) {
-            Connection existing = connections.find(connectionId).orElseThrow(() ->
-                    new OAuthFlowException("identity_mismatch", "the connection holding this account is gone", null));
-            SecretRef ref = existing.secretRef().orElseGet(() -> vault.create(owner(existing), tokens.credential()));
-            if (existing.secretRef().isPresent()) {
-                vault.putVersion(ref, owner(existing), tokens.credential());
-            }
-            Connection updated = existing.authorized(identity, session.userId(), ref, schedule(tokens, now), now);
-            try {
+        boolean[] claiming = {claim};
+        try {
+            return VersionedWrites.retryOnStale(attempt -> {
+                Connection existing = connections.find(connectionId).orElseThrow(() ->
+                        new OAuthFlowException("identity_mismatch", "the connection holding this account is gone", null));
+                SecretRef ref = existing.secretRef().orElseGet(() -> vault.create(owner(existing), tokens.credential()));
+                if (existing.secretRef().isPresent()) {
+                    vault.putVersion(ref, owner(existing), tokens.credential());
+                }
+                Connection updated = existing.authorized(identity, session.userId(), ref, schedule(tokens, now), now);
                 Connection stored;
-                if (claiming) {
+                if (claiming[0]) {
                     switch (connections.updateClaiming(updated, key)) {
                         case ConnectionStore.IdentityClaim.Claimed c -> stored = c.connection();
                         case ConnectionStore.IdentityClaim.HeldBy h when h.connectionId().equals(connectionId) -> {
                             // a concurrent reconnect of this same connection claimed the account first: not
                             // another account, just a changed record; read it again and update it
-                            claiming = false;
-                            continue;
+                            claiming[0] = false;
+                            throw new StaleVersion("the connection was reconnected meanwhile", null);
                         }
                         case ConnectionStore.IdentityClaim.HeldBy h -> throw new OAuthFlowException("identity_mismatch",
                                 "another connection holds this account", null);
@@ -304,15 +349,12 @@ public final class ConnectFlow {
                     reauthorizations.announce(stored, now);
                 }
                 return stored.id();
-            } catch (ConflictException e) {
-                if (attempt >= 2) {
-                    throw new OAuthFlowException("concurrent_update", "the connection kept changing; try again", e);
-                }
-            }
+            });
+        } catch (StaleVersion e) {
+            throw new OAuthFlowException("concurrent_update", "the connection kept changing; try again", e);
         }
     }
 
-    /** Tokens without an expiry are treated as long-lived (a year) and never refreshed early. */
     /** The tokens' schedule: no {@code expires_in} and no lifetime assumed by the catalog means non-expiring. */
     private TokenSchedule schedule(OAuthTokens tokens, Instant now) {
         return timing.granted(tokens.expiresAt(), tokens.refreshToken().isPresent(), now);

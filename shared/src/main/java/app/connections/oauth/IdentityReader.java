@@ -6,7 +6,7 @@ import app.connections.platform.Json;
 import app.connections.provider.ProviderHttp;
 import app.connections.provider.ProviderRequest;
 import app.connections.provider.ProviderResponse;
-import app.connections.provider.ProviderUnavailableException;
+import app.connections.platform.ProviderUnreachable;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -58,7 +58,7 @@ public final class IdentityReader {
         try {
             response = http.send(new ProviderRequest(spec.method(), app.expand(spec.url(), fields), headers, null,
                     ProviderRequest.Redirects.FOLLOW_WITHOUT_CREDENTIALS));
-        } catch (ProviderUnavailableException e) {
+        } catch (ProviderUnreachable e) {
             throw new OAuthFlowException("identity_failed", app.name() + " identity endpoint could not be reached", e);
         }
         if (response.status() != 200) {

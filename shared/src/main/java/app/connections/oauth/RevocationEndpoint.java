@@ -5,7 +5,7 @@ import app.connections.catalog.OAuth2Spec;
 import app.connections.provider.ProviderHttp;
 import app.connections.provider.ProviderRequest;
 import app.connections.provider.ProviderResponse;
-import app.connections.provider.ProviderUnavailableException;
+import app.connections.platform.ProviderUnreachable;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -56,7 +56,7 @@ public final class RevocationEndpoint {
             response = http.send(new ProviderRequest(spec.method(), app.expand(spec.url(), fields), headers,
                     form.entrySet().stream().map(e -> TokenEndpoint.urlEncode(e.getKey()) + "=" + TokenEndpoint.urlEncode(e.getValue()))
                             .collect(Collectors.joining("&")), ProviderRequest.Redirects.NEVER));
-        } catch (ProviderUnavailableException e) {
+        } catch (ProviderUnreachable e) {
             return Result.RETRY;
         }
         if (response.status() == 200) {

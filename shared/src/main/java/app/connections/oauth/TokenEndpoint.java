@@ -6,7 +6,7 @@ import app.connections.platform.Json;
 import app.connections.provider.ProviderHttp;
 import app.connections.provider.ProviderRequest;
 import app.connections.provider.ProviderResponse;
-import app.connections.provider.ProviderUnavailableException;
+import app.connections.platform.ProviderUnreachable;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -87,7 +87,7 @@ public final class TokenEndpoint {
             response = http.send(new ProviderRequest("POST", app.expand(spec.tokenUrl(), fields), headers,
                     body.entrySet().stream().map(e -> urlEncode(e.getKey()) + "=" + urlEncode(e.getValue()))
                             .collect(Collectors.joining("&")), ProviderRequest.Redirects.NEVER));
-        } catch (ProviderUnavailableException e) {
+        } catch (ProviderUnreachable e) {
             throw new TokenRequestFailed(TokenRequestFailed.Kind.TRANSIENT, app.name() + " token endpoint could not be reached",
                     Optional.empty(), e);
         }

@@ -64,11 +64,6 @@ public record Config(String tableName, String eventBusName, String kmsKeyId, Str
         }
     }
 
-    /** When tokens are refreshed, from REFRESH_LEAD_MINUTES, REFRESH_PERIOD_MINUTES and REFRESH_KEEPALIVE_HOURS. */
-    public app.connections.connection.RefreshTiming refreshTiming() {
-        return new app.connections.connection.RefreshTiming(refreshLead, refreshPeriod, refreshKeepAlive);
-    }
-
     public static Config fromEnvironment() {
         return from(Environment.current());
     }

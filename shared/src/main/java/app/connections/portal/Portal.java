@@ -1,16 +1,18 @@
 package app.connections.portal;
 
+import app.connections.connection.Visibility;
+import app.connections.connection.lifecycle.Revocations;
 import app.connections.auth.PortalClient;
 import app.connections.connection.Connection;
 import app.connections.connection.ConnectionStatus;
 import app.connections.connection.ConnectionStore;
-import app.connections.connection.CredentialKind;
+import app.connections.catalog.CredentialKind;
 import app.connections.connection.Target;
 import app.connections.oauth.ConnectFlow;
 import app.connections.oauth.ConnectSession;
 import app.connections.oauth.NewConnectSession;
-import app.connections.platform.ConflictException;
-import app.connections.platform.NotFoundException;
+import app.connections.platform.InvalidState;
+import app.connections.platform.NotVisible;
 import app.connections.refresh.RefreshOutcome;
 import app.connections.refresh.RefreshReason;
 import app.connections.refresh.TokenRefresher;
@@ -53,7 +55,7 @@ public final class Portal {
     }
 
     public ConnectSession connect(PortalClient client, NewConnectSession request) {
-        workspaces.find(client.accountId(), client.workspaceId()).orElseThrow(() -> new NotFoundException("workspace"));
+        workspaces.find(client.accountId(), client.workspaceId()).orElseThrow(() -> new NotVisible("workspace"));
         return flow.createSessionAs(client.accountId(), Target.workspace(client.workspaceId()), client.userId(),
                 new NewConnectSession(request.app(), request.label(), request.fields(), null));
     }
@@ -70,13 +72,13 @@ public final class Portal {
     public Rotation rotate(PortalClient client, String connectionId) {
         Connection c = own(client, connectionId);
         if (c.status() == ConnectionStatus.REVOKED) {
-            throw new ConflictException("connection_revoked", "a revoked connection cannot be rotated; connect the app again");
+            throw new InvalidState("connection_revoked", "a revoked connection cannot be rotated; connect the app again");
         }
         SecretOwner owner = new SecretOwner(c.accountId(), c.workspaceId(), c.id(), c.app());
         String before = c.secretRef().map(ref -> vault.read(ref, owner).get("refreshToken")).orElse(null);
         RefreshOutcome outcome = refresher.refreshNow(c, RefreshReason.ROTATION);
         if (outcome instanceof RefreshOutcome.TooSoon soon) {
-            throw new ConflictException("rotated_recently", "this connection's tokens were renewed moments ago; try again after "
+            throw new InvalidState("rotated_recently", "this connection's tokens were renewed moments ago; try again after "
                     + soon.notBefore());
         }
         if (outcome instanceof RefreshOutcome.Refreshed refreshed) {
@@ -97,12 +99,8 @@ public final class Portal {
 
     /** The client's own OAuth connection in their workspace; anything else is "not found". */
     private Connection own(PortalClient client, String connectionId) {
-        return Optional.ofNullable(connectionId).filter(id -> id.length() <= 64).flatMap(store::find)
-                .filter(c -> c.accountId().equals(client.accountId())
-                        && c.workspaceId().orElse("").equals(client.workspaceId())
-                        && c.credentialKind() == CredentialKind.OAUTH2
-                        && c.authorizedBy().orElse("").equals(client.userId())
-                        && c.status() != ConnectionStatus.PENDING)
-                .orElseThrow(() -> new NotFoundException("connection"));
+        return Optional.ofNullable(connectionId).filter(Visibility::plausibleId).flatMap(store::find)
+                .filter(c -> Visibility.toPortalClient(c, client))
+                .orElseThrow(() -> new NotVisible("connection"));
     }
 }

@@ -2,7 +2,7 @@ package app.connections.refresh;
 
 import app.connections.connection.ConnectionStore;
 import app.connections.connection.Page;
-import app.connections.portal.Revocations;
+import app.connections.connection.lifecycle.Revocations;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -6,8 +6,10 @@ import app.connections.connection.Connection;
 import app.connections.connection.ConnectionEvents;
 import app.connections.connection.ConnectionStatus;
 import app.connections.connection.ConnectionStore;
-import app.connections.connection.CredentialKind;
+import app.connections.catalog.CredentialKind;
+import app.connections.connection.StaleVersion;
 import app.connections.connection.TokenSchedule;
+import app.connections.connection.VersionedWrites;
 import app.connections.events.ConnectionEvent;
 import app.connections.events.EventPublisher;
 import app.connections.oauth.OAuthClient;
@@ -15,7 +17,6 @@ import app.connections.oauth.OAuthClients;
 import app.connections.oauth.OAuthTokens;
 import app.connections.oauth.TokenEndpoint;
 import app.connections.oauth.TokenRequestFailed;
-import app.connections.platform.ConflictException;
 import app.connections.vault.Credential;
 import app.connections.vault.SecretOwner;
 import app.connections.vault.Vault;
@@ -271,12 +272,12 @@ public final class TokenRefresher {
      * check) is recognised; any other change wins and is returned as stored, not applied.
      */
     private Saved save(Connection read, UnaryOperator<Connection> change) {
-        Connection base = read;
-        for (int attempt = 0; ; attempt++) {
-            Connection intended = change.apply(base);
+        Connection[] base = {read};
+        return VersionedWrites.retryOnStale(attempt -> {
+            Connection intended = change.apply(base[0]);
             try {
                 return new Saved(store.update(intended), true);
-            } catch (ConflictException e) {
+            } catch (StaleVersion e) {
                 Connection stored = store.find(read.id()).orElseThrow(() -> e);
                 if (stored.equals(intended.withVersion(intended.version() + 1))) {
                     return new Saved(stored, true);
@@ -286,12 +287,10 @@ public final class TokenRefresher {
                 if (!ownPartUntouched) {
                     return new Saved(stored, false);
                 }
-                if (attempt >= 2) {
-                    throw e;
-                }
-                base = stored;
+                base[0] = stored;
+                throw e;
             }
-        }
+        });
     }
 
     private RefreshOutcome failed(Connection c, TokenSchedule schedule, TokenRequestFailed e, Instant now) {
@@ -325,7 +324,7 @@ public final class TokenRefresher {
 
     /** ACTIVE→ERROR happens once (a version-checked write under the lease), so the alert goes out once. */
     private RefreshOutcome toError(Connection c, String reason, Instant now) {
-        Saved saved = save(c, x -> x.withStatus(ConnectionStatus.ERROR, Optional.of(reason), now));
+        Saved saved = save(c, x -> x.markedError(reason, now));
         if (saved.applied()) {
             events.publish(ConnectionEvents.of(ConnectionEvent.REAUTHORIZATION_REQUIRED, saved.connection(), reason, now));
         }

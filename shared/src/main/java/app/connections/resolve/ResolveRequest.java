@@ -36,7 +36,7 @@ public record ResolveRequest(String connectionId, String accountId, String works
         if (input.get("estimatedCostUsd") != null) {
             try {
                 estimate = Optional.of(app.connections.grant.Money.micros(input.get("estimatedCostUsd"), "estimatedCostUsd"));
-            } catch (app.connections.platform.BadRequestException e) {
+            } catch (app.connections.platform.InvalidField e) {
                 return Optional.empty();
             }
         }

@@ -1,11 +1,13 @@
 package app.connections.resolve;
 
+import app.connections.connection.lifecycle.ParkedRun;
+import app.connections.connection.lifecycle.ParkedRuns;
 import app.connections.connection.Connection;
 import app.connections.connection.ConnectionStatus;
 import app.connections.connection.ConnectionStore;
-import app.connections.connection.CredentialKind;
-import app.connections.connection.Scope;
+import app.connections.catalog.CredentialKind;
 import app.connections.connection.TokenSchedule;
+import app.connections.connection.Visibility;
 import app.connections.grant.Grant;
 import app.connections.grant.Grants;
 import app.connections.refresh.RefreshOutcome;
@@ -86,21 +88,19 @@ public final class Resolver {
 
     private ResolveResult decide(ResolveRequest request) {
         Optional<Connection> found = store.find(request.connectionId())
-                .filter(c -> c.accountId().equals(request.accountId()));
+                .filter(c -> Visibility.toAccount(c, request.accountId()));
         if (found.isEmpty()) {
             return new ResolveResult.Denied("not_visible");
         }
         Connection c = found.get();
         // own connections of the workspace, or account connections granted to it (a revoked grant: gone at once)
         Optional<Grant> grant = grants.grantOf(c, request.workspaceId());
-        boolean visible = c.scope() == Scope.WORKSPACE ? c.workspaceId().orElse("").equals(request.workspaceId())
-                : grant.isPresent();
-        if (!visible) {
+        if (!Visibility.toRuntime(c, request.accountId(), request.workspaceId(), grant.isPresent())) {
             return new ResolveResult.Denied("not_visible");
         }
         return switch (c.status()) {
             case REVOKED -> new ResolveResult.Denied("revoked");
-            case PENDING -> new ResolveResult.Denied("not_visible");
+            case PENDING -> new ResolveResult.Denied("not_visible"); // never visible to runs (above)
             case ERROR -> park(c, request);
             case ACTIVE -> grant.isEmpty() ? active(c, request, Optional.empty()) : metered(c, grant.get(), request);
         };

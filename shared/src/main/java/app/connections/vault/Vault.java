@@ -1,6 +1,5 @@
 package app.connections.vault;
 
-import app.connections.connection.SecretRef;
 
 /** Port: the encrypted store of connection secrets. */
 public interface Vault {

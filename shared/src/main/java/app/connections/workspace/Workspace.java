@@ -1,6 +1,6 @@
 package app.connections.workspace;
 
-import app.connections.platform.BadRequestException;
+import app.connections.platform.InvalidField;
 import java.util.regex.Pattern;
 
 /** A space inside an agency account, typically one per client. */
@@ -12,13 +12,13 @@ public record Workspace(String id, String accountId, String name) {
         id = requireId("workspaceId", id);
         accountId = requireId("accountId", accountId);
         if (name == null || name.isBlank()) {
-            throw new BadRequestException("name", "name is required");
+            throw new InvalidField("name", "name is required");
         }
         if (name.codePointCount(0, name.length()) > MAX_NAME_LENGTH) {
-            throw new BadRequestException("name", "name must be at most " + MAX_NAME_LENGTH + " characters");
+            throw new InvalidField("name", "name must be at most " + MAX_NAME_LENGTH + " characters");
         }
         if (name.codePoints().anyMatch(Character::isISOControl)) {
-            throw new BadRequestException("name", "name must not contain control characters");
+            throw new InvalidField("name", "name must not contain control characters");
         }
         name = name.strip();
     }
@@ -26,7 +26,7 @@ public record Workspace(String id, String accountId, String name) {
     /** Validates an id taken from a path or body, naming the field when it is malformed. */
     public static String requireId(String field, String value) {
         if (value == null || !ID.matcher(value).matches()) {
-            throw new BadRequestException(field, field + " must be 1 to 64 letters, digits, '-' or '_'");
+            throw new InvalidField(field, field + " must be 1 to 64 letters, digits, '-' or '_'");
         }
         return value;
     }

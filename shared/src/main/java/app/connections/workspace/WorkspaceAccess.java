@@ -2,8 +2,8 @@ package app.connections.workspace;
 
 import app.connections.auth.BuilderUser;
 import app.connections.auth.WorkspaceRole;
-import app.connections.platform.ForbiddenException;
-import app.connections.platform.NotFoundException;
+import app.connections.platform.NotPermitted;
+import app.connections.platform.NotVisible;
 
 /**
  * Who may do what in a workspace. Every workspace route starts here: the workspace must belong
@@ -21,8 +21,8 @@ public final class WorkspaceAccess {
     public Workspace requireMember(BuilderUser user, String workspaceId) {
         Workspace.requireId("workspaceId", workspaceId);
         Workspace workspace = registry.find(user.accountId(), workspaceId)
-                .orElseThrow(() -> new NotFoundException("workspace"));
-        user.roleIn(workspaceId).orElseThrow(() -> new NotFoundException("workspace"));
+                .orElseThrow(() -> new NotVisible("workspace"));
+        user.roleIn(workspaceId).orElseThrow(() -> new NotVisible("workspace"));
         return workspace;
     }
 
@@ -30,7 +30,7 @@ public final class WorkspaceAccess {
     public Workspace requireAdmin(BuilderUser user, String workspaceId) {
         Workspace workspace = requireMember(user, workspaceId);
         if (user.roleIn(workspaceId).orElseThrow() != WorkspaceRole.ADMIN) {
-            throw new ForbiddenException("only a workspace admin may do this");
+            throw new NotPermitted("only a workspace admin may do this");
         }
         return workspace;
     }
@@ -38,10 +38,10 @@ public final class WorkspaceAccess {
     /** An account admin acting on its own account; another account's id is "not found". */
     public static void requireAccountAdmin(BuilderUser user, String accountId) {
         if (!user.accountId().equals(accountId)) {
-            throw new NotFoundException("account");
+            throw new NotVisible("account");
         }
         if (!user.isAccountAdmin()) {
-            throw new ForbiddenException("only an account admin may do this");
+            throw new NotPermitted("only an account admin may do this");
         }
     }
 }

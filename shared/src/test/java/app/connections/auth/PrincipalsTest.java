@@ -3,7 +3,7 @@ package app.connections.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import app.connections.platform.UnauthorizedException;
+import app.connections.platform.NotSignedIn;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -33,26 +33,26 @@ class PrincipalsTest {
     void theAccountIdReservedForOurOAuthAppSecretsIsRefused() {
         assertThatThrownBy(() -> Principals.builderUser(Map.of("sub", "u1", "custom:account_id", "oauth-apps",
                 "custom:account_role", "admin")))
-                .isInstanceOf(UnauthorizedException.class);
+                .isInstanceOf(NotSignedIn.class);
     }
 
     @Test
     void aTokenWithoutTheBuilderClaimsIsRefused() {
         assertThatThrownBy(() -> Principals.builderUser(Map.of("sub", "u1", "custom:account_id", "acct-1")))
-                .isInstanceOf(UnauthorizedException.class);
+                .isInstanceOf(NotSignedIn.class);
         assertThatThrownBy(() -> Principals.builderUser(Map.of("sub", "u1", "custom:account_id", "acct-1",
                 "custom:account_role", "owner")))
-                .isInstanceOf(UnauthorizedException.class);
+                .isInstanceOf(NotSignedIn.class);
     }
 
     @Test
     void malformedWorkspaceRolesMakeTheTokenUnusable() {
         assertThatThrownBy(() -> Principals.builderUser(Map.of("sub", "u1", "custom:account_id", "acct-1",
                 "custom:account_role", "member", "custom:workspace_roles", "ws-a:superuser")))
-                .isInstanceOf(UnauthorizedException.class);
+                .isInstanceOf(NotSignedIn.class);
         assertThatThrownBy(() -> Principals.builderUser(Map.of("sub", "u1", "custom:account_id", "acct-1",
                 "custom:account_role", "member", "custom:workspace_roles", "../x:admin")))
-                .isInstanceOf(UnauthorizedException.class);
+                .isInstanceOf(NotSignedIn.class);
     }
 
     @Test
@@ -67,6 +67,6 @@ class PrincipalsTest {
     void aBuilderTokenIsNotAPortalToken() {
         assertThatThrownBy(() -> Principals.portalClient(Map.of("sub", "u1", "custom:account_id", "acct-1",
                 "custom:account_role", "admin", "custom:workspace_id", "ws-a")))
-                .isInstanceOf(UnauthorizedException.class);
+                .isInstanceOf(NotSignedIn.class);
     }
 }

@@ -3,8 +3,7 @@ package app.connections.catalog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import app.connections.connection.CredentialKind;
-import app.connections.platform.BadRequestException;
+import app.connections.platform.InvalidField;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,8 +49,8 @@ class AppCatalogTest {
         ExtraField subdomain = catalog.find("freshdesk").orElseThrow().field("subdomain").orElseThrow();
 
         assertThatThrownBy(() -> subdomain.validate(value))
-                .isInstanceOf(BadRequestException.class)
-                .extracting(e -> ((BadRequestException) e).field().orElseThrow()).isEqualTo("fields.subdomain");
+                .isInstanceOf(InvalidField.class)
+                .extracting(e -> ((InvalidField) e).field().orElseThrow()).isEqualTo("fields.subdomain");
     }
 
     @Test

@@ -3,7 +3,6 @@ package app.connections.catalog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import app.connections.connection.CredentialKind;
 import app.connections.platform.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;

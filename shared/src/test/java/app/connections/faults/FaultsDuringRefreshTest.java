@@ -58,8 +58,8 @@ class FaultsDuringRefreshTest {
     @BeforeEach
     void setUp(LocalAws local) throws Exception {
         world = new OAuthWorld(local, "RefresherFunction", Map.of("PROVIDER_TIMEOUT_MS", "2000"), faults.install());
-        run = world.services.refreshRun(world.services.catalog());
-        refresher = world.services.tokenRefresher(world.services.catalog());
+        run = world.services.refreshRun();
+        refresher = world.services.tokenRefresher();
         bus = BusTap.on(local.stack(), "{\"source\":[\"app.connections\"],\"detail\":{\"accountId\":[\"" + world.account + "\"]}}");
     }
 

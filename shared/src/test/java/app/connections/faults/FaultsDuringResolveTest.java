@@ -50,7 +50,7 @@ class FaultsDuringResolveTest {
     @BeforeEach
     void setUp(LocalAws local) throws Exception {
         world = new OAuthWorld(local, "ResolverFunction", Map.of("PROVIDER_TIMEOUT_MS", "2000"), faults.install());
-        resolver = world.services.resolver(world.services.catalog());
+        resolver = world.services.resolver();
     }
 
     @AfterEach
@@ -168,7 +168,7 @@ class FaultsDuringResolveTest {
         Connection c = world.oauthConnection("acct-revoked-meanwhile", Duration.ofMinutes(5));
         faults.on(SECRETS_MANAGER, "PutSecretValue").where(r -> r instanceof software.amazon.awssdk.services.secretsmanager.model.PutSecretValueRequest p
                 && p.secretId().equals(c.secretRef().orElseThrow().id())).runFirst(() ->
-                world.store.update(world.reload(c).withStatus(ConnectionStatus.REVOKED, world.clock.instant())));
+                world.store.update(world.reload(c).revoked("test", world.clock.instant())));
 
         ResolveResult result = resolve(c, "run-revoked-meanwhile");
 

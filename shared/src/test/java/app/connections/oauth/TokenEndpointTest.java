@@ -7,7 +7,7 @@ import app.connections.catalog.App;
 import app.connections.catalog.AppCatalog;
 import app.connections.provider.ProviderRequest;
 import app.connections.provider.ProviderResponse;
-import app.connections.provider.ProviderUnavailableException;
+import app.connections.platform.ProviderUnreachable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -150,7 +150,7 @@ class TokenEndpointTest {
     @Test
     void anUnreachableProviderIsTransient() {
         TokenEndpoint down = new TokenEndpoint(request -> {
-            throw new ProviderUnavailableException("connect timed out", null);
+            throw new ProviderUnreachable("connect timed out", null);
         });
 
         assertThat(failure(down).kind()).isEqualTo(TokenRequestFailed.Kind.TRANSIENT);

@@ -5,7 +5,7 @@ import app.connections.auth.BuilderUser;
 import app.connections.auth.WorkspaceRole;
 import app.connections.connection.Connection;
 import app.connections.connection.ConnectionStatus;
-import app.connections.connection.CredentialKind;
+import app.connections.catalog.CredentialKind;
 import app.connections.connection.Scope;
 import app.connections.connection.aws.DynamoConnectionStore;
 import app.connections.local.aws.LocalAws;
@@ -13,7 +13,7 @@ import app.connections.local.aws.TokenEndpointStandIn;
 import app.connections.oauth.aws.SecretsManagerOAuthClients;
 import app.connections.platform.Config;
 import app.connections.platform.aws.AwsClients;
-import app.connections.platform.aws.Services;
+import app.connections.wiring.Services;
 import app.connections.vault.Credential;
 import app.connections.vault.SecretOwner;
 import app.connections.vault.aws.SecretsManagerVault;
@@ -129,7 +129,7 @@ public final class OAuthWorld implements AutoCloseable {
         var ref = vault.create(owner(c), new Credential(Map.of("accessToken", granted.get("access_token"),
                 "refreshToken", granted.get("refresh_token"), "tokenType", "Bearer")));
         return store.create(c.authorized(externalAccount, person, ref,
-                config.refreshTiming().granted(expiresAt, true, issued), now));
+                services.refreshTiming().granted(expiresAt, true, issued), now));
     }
 
     /** Our OAuth client registration for {@code appKey}, where the service reads it (Secrets Manager). */
@@ -156,7 +156,7 @@ public final class OAuthWorld implements AutoCloseable {
         var ref = vault.create(owner(c), new Credential(Map.of("accessToken", accessToken, "refreshToken", refreshToken,
                 "tokenType", "Bearer")));
         return store.create(c.authorized(externalAccount, "admin-1", ref,
-                config.refreshTiming().granted(expiresIn.map(now::plusSeconds), true, now), now));
+                services.refreshTiming().granted(expiresIn.map(now::plusSeconds), true, now), now));
     }
 
     /** An ACTIVE API-key connection of this world's workspace. */
@@ -192,7 +192,7 @@ public final class OAuthWorld implements AutoCloseable {
     public void close() {
         for (String id : created) {
             store.find(id).filter(c -> c.status() != ConnectionStatus.REVOKED)
-                    .ifPresent(c -> store.update(c.withStatus(ConnectionStatus.REVOKED, clock.instant())));
+                    .ifPresent(c -> store.update(c.revoked("test", clock.instant())));
         }
         provider.close();
     }

@@ -4,7 +4,7 @@ import app.connections.api.ErrorMapper;
 import app.connections.api.HttpRequest;
 import app.connections.api.HttpResponse;
 import app.connections.api.Routes;
-import app.connections.platform.ServiceException;
+import app.connections.platform.DomainException;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
@@ -34,7 +34,7 @@ public final class HttpApi {
             try {
                 response = routes.handle(request);
                 LOG.info("request route={} status={}", request.routeKey(), response.status());
-            } catch (ServiceException e) {
+            } catch (DomainException e) {
                 response = ErrorMapper.toResponse(e);
                 LOG.info("request route={} status={} error={}", request.routeKey(), response.status(), e.code());
             } catch (RuntimeException e) {

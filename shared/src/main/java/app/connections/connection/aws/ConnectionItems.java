@@ -8,11 +8,11 @@ import static app.connections.platform.aws.Items.str;
 
 import app.connections.connection.Connection;
 import app.connections.connection.ConnectionStatus;
-import app.connections.connection.CredentialKind;
+import app.connections.catalog.CredentialKind;
 import app.connections.connection.Labels;
 import app.connections.connection.RefreshTiming;
 import app.connections.connection.Scope;
-import app.connections.connection.SecretRef;
+import app.connections.vault.SecretRef;
 import app.connections.connection.TokenSchedule;
 import java.time.Instant;
 import java.util.HashMap;
@@ -27,21 +27,21 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * ids are chosen per account, so they are never used without their account) and
  * {@code pickerSk = <app>#<label sort key>#<id>}.
  */
-final class ConnectionItems {
+public final class ConnectionItems {
     static final String SK = "CONNECTION";
 
     private ConnectionItems() {
     }
 
-    static Map<String, AttributeValue> key(String connectionId) {
+    public static Map<String, AttributeValue> key(String connectionId) {
         return Map.of("pk", s(pk(connectionId)), "sk", s(SK));
     }
 
-    static String pk(String connectionId) {
+    public static String pk(String connectionId) {
         return "CONNECTION#" + connectionId;
     }
 
-    static Map<String, AttributeValue> toItem(Connection c) {
+    public static Map<String, AttributeValue> toItem(Connection c) {
         Map<String, AttributeValue> item = new HashMap<>(key(c.id()));
         item.put("type", s("connection"));
         item.put("id", s(c.id()));
@@ -117,7 +117,7 @@ final class ConnectionItems {
         return String.format("%015d", time.toEpochMilli());
     }
 
-    static String workspacePartition(String accountId, String workspaceId) {
+    public static String workspacePartition(String accountId, String workspaceId) {
         return "WS#" + accountId + "#" + workspaceId;
     }
 
@@ -150,7 +150,7 @@ final class ConnectionItems {
         return fields;
     }
 
-    static Connection fromItem(Map<String, AttributeValue> item) {
+    public static Connection fromItem(Map<String, AttributeValue> item) {
         return new Connection(
                 str(item, "id"),
                 str(item, "accountId"),

@@ -6,11 +6,11 @@ import static app.connections.platform.aws.Items.s;
 
 import app.connections.connection.Connection;
 import app.connections.connection.ConnectionStore;
-import app.connections.connection.CredentialKind;
+import app.connections.connection.StaleVersion;
+import app.connections.catalog.CredentialKind;
 import app.connections.connection.IdentityKey;
 import app.connections.connection.Page;
-import app.connections.platform.BadRequestException;
-import app.connections.platform.ConflictException;
+import app.connections.platform.InvalidField;
 import app.connections.platform.Json;
 import com.fasterxml.jackson.core.type.TypeReference;
 import java.nio.charset.StandardCharsets;
@@ -40,10 +40,18 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 public final class DynamoConnectionStore implements ConnectionStore {
     private final DynamoDbClient dynamo;
     private final String table;
+    private final ConnectionCopies copies;
 
+    /** A store that keeps no copies current: for set-up, reads and benchmarks. */
     public DynamoConnectionStore(DynamoDbClient dynamo, String table) {
+        this(dynamo, table, ConnectionCopies.NONE);
+    }
+
+    /** The service's store: {@code copies} (the grants' copies) are brought up to date after each update. */
+    public DynamoConnectionStore(DynamoDbClient dynamo, String table, ConnectionCopies copies) {
         this.dynamo = dynamo;
         this.table = table;
+        this.copies = copies;
     }
 
     @Override
@@ -54,7 +62,7 @@ public final class DynamoConnectionStore implements ConnectionStore {
                     .item(ConnectionItems.toItem(stored))
                     .conditionExpression("attribute_not_exists(pk)"));
         } catch (ConditionalCheckFailedException e) {
-            throw new ConflictException("connection_exists", "a connection with this id already exists", e);
+            throw new StaleVersion("a connection with this id already exists", e);
         }
         return stored;
     }
@@ -69,30 +77,10 @@ public final class DynamoConnectionStore implements ConnectionStore {
                     .expressionAttributeNames(Map.of("#version", "version"))
                     .expressionAttributeValues(Map.of(":expected", n(connection.version()))));
         } catch (ConditionalCheckFailedException e) {
-            throw new ConflictException("concurrent_update",
-                    "the connection was changed by someone else; read it again and retry", e);
+            throw new StaleVersion("the connection was changed by someone else; read it again and retry", e);
         }
-        syncGrantCopies(stored);
+        copies.sync(stored);
         return stored;
-    }
-
-    /** Account connections are copied onto their grant items: keep the copies (label, status, picker keys) current. */
-    private void syncGrantCopies(Connection stored) {
-        if (stored.scope() != app.connections.connection.Scope.ACCOUNT) {
-            return;
-        }
-        var grants = dynamo.query(b -> b.tableName(table).consistentRead(true)
-                .keyConditionExpression("pk = :pk AND begins_with(sk, :grant)")
-                .expressionAttributeValues(Map.of(":pk", s(ConnectionItems.pk(stored.id())), ":grant", s("GRANT#")))).items();
-        for (Map<String, AttributeValue> grant : grants) {
-            Map<String, AttributeValue> item = new HashMap<>(GrantCopies.copy(stored, grant.get("grantWorkspaceId").s()));
-            grant.forEach((k, v) -> {
-                if (k.startsWith("cap") || k.equals("grantCreatedAt") || k.equals("grantUpdatedAt")) {
-                    item.put(k, v);
-                }
-            });
-            dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_exists(pk)"));
-        }
     }
 
     @Override
@@ -125,10 +113,9 @@ public final class DynamoConnectionStore implements ConnectionStore {
             List<CancellationReason> reasons = e.cancellationReasons();
             if (reasons.size() == 2 && "ConditionalCheckFailed".equals(reasons.get(1).code())) {
                 return holderOf(identity).<IdentityClaim>map(IdentityClaim.HeldBy::new)
-                        .orElseThrow(() -> new ConflictException("concurrent_update",
-                                "the external account was connected and released meanwhile; retry", e));
+                        .orElseThrow(() -> new StaleVersion("the external account was connected and released meanwhile; retry", e));
             }
-            throw new ConflictException("concurrent_update", "the connection was changed or created meanwhile", e);
+            throw new StaleVersion("the connection was changed or created meanwhile", e);
         }
     }
 
@@ -167,8 +154,7 @@ public final class DynamoConnectionStore implements ConnectionStore {
                             .conditionExpression("attribute_not_exists(pk) OR connectionId = :id")
                             .expressionAttributeValues(Map.of(":id", s(connection.id())))).build()));
         } catch (TransactionCanceledException e) {
-            throw new ConflictException("concurrent_update",
-                    "the connection was changed by someone else; read it again and retry", e);
+            throw new StaleVersion("the connection was changed by someone else; read it again and retry", e);
         }
         return stored;
     }
@@ -221,7 +207,7 @@ public final class DynamoConnectionStore implements ConnectionStore {
     private static Map<String, AttributeValue> decodePageToken(String token, String partition, String prefix) {
         Map<String, AttributeValue> key = decodeKey(token, "pickerPk", partition);
         if (key.get("pickerSk") == null || !key.get("pickerSk").s().startsWith(prefix)) {
-            throw new BadRequestException("nextToken", "nextToken is not a token this list issued");
+            throw new InvalidField("nextToken", "nextToken is not a token this list issued");
         }
         return key;
     }
@@ -231,11 +217,11 @@ public final class DynamoConnectionStore implements ConnectionStore {
         try {
             plain = Json.MAPPER.readValue(Base64.getUrlDecoder().decode(token), new TypeReference<Map<String, String>>() { });
         } catch (IllegalArgumentException | java.io.IOException e) {
-            throw new BadRequestException("nextToken", "nextToken is not a token this list issued");
+            throw new InvalidField("nextToken", "nextToken is not a token this list issued");
         }
         if (plain == null || plain.size() != 4 || !partition.equals(plain.get(partitionAttribute))
                 || plain.get("pk") == null || plain.get("sk") == null) {
-            throw new BadRequestException("nextToken", "nextToken is not a token this list issued");
+            throw new InvalidField("nextToken", "nextToken is not a token this list issued");
         }
         Map<String, AttributeValue> key = new HashMap<>();
         plain.forEach((k, v) -> key.put(k, s(v)));

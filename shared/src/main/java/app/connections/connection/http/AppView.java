@@ -2,7 +2,7 @@ package app.connections.connection.http;
 
 import app.connections.catalog.App;
 import app.connections.catalog.ExtraField;
-import app.connections.connection.CredentialKind;
+import app.connections.catalog.CredentialKind;
 import java.util.List;
 
 /** An app as the connect dialog needs it: what to ask for and how to validate it. No endpoint secrets exist to leak. */

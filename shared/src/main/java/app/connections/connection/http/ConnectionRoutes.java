@@ -9,13 +9,13 @@ import app.connections.catalog.AppCatalog;
 import app.connections.connection.ConnectResult;
 import app.connections.connection.Connection;
 import app.connections.connection.Connections;
-import app.connections.connection.CredentialKind;
+import app.connections.catalog.CredentialKind;
 import app.connections.connection.NewKeyConnection;
 import app.connections.connection.Page;
 import app.connections.connection.Scope;
 import app.connections.connection.Target;
-import app.connections.platform.BadRequestException;
-import app.connections.resolve.Alerts;
+import app.connections.platform.InvalidField;
+import app.connections.connection.Alerts;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -60,7 +60,7 @@ public final class ConnectionRoutes {
         JsonNode body = request.jsonBody();
         body.fieldNames().forEachRemaining(name -> {
             if (!CREATE_MEMBERS.contains(name)) {
-                throw new BadRequestException(name, "unknown member " + name);
+                throw new InvalidField(name, "unknown member " + name);
             }
         });
         String kind = HttpRequest.optionalText(body, "credentialKind");
@@ -69,7 +69,7 @@ public final class ConnectionRoutes {
             try {
                 credentialKind = CredentialKind.valueOf(kind.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new BadRequestException("credentialKind", "credentialKind must be one of OAUTH2, API_KEY, BASIC, DSN, CUSTOM");
+                throw new InvalidField("credentialKind", "credentialKind must be one of OAUTH2, API_KEY, BASIC, DSN, CUSTOM");
             }
         }
         ConnectResult result = connections.connectWithKey(caller, target, new NewKeyConnection(
@@ -87,7 +87,7 @@ public final class ConnectionRoutes {
             try {
                 return Integer.parseInt(v);
             } catch (NumberFormatException e) {
-                throw new BadRequestException("limit", "limit must be a whole number");
+                throw new InvalidField("limit", "limit must be a whole number");
             }
         });
         Page<Connection> page = connections.picker(caller(request), request.path("workspaceId"), request.query("app"),
@@ -102,7 +102,7 @@ public final class ConnectionRoutes {
         JsonNode body = request.jsonBody();
         body.fieldNames().forEachRemaining(name -> {
             if (!name.equals("label")) {
-                throw new BadRequestException(name, "only the label can be changed");
+                throw new InvalidField(name, "only the label can be changed");
             }
         });
         return HttpRequest.requiredText(body, "label");

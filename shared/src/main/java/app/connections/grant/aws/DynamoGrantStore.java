@@ -6,7 +6,6 @@ import static app.connections.platform.aws.Items.s;
 import static app.connections.platform.aws.Items.str;
 
 import app.connections.connection.Connection;
-import app.connections.connection.aws.GrantCopies;
 import app.connections.grant.Grant;
 import app.connections.grant.GrantStore;
 import java.time.Instant;
@@ -18,7 +17,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
-/** Grant items, each with a copy of its connection for the granted workspace's picker ({@link GrantCopies}). */
+/** Grant items, each with a copy of its connection for the granted workspace's picker ({@link GrantItems}). */
 public final class DynamoGrantStore implements GrantStore {
     private final DynamoDbClient dynamo;
     private final String table;
@@ -30,7 +29,7 @@ public final class DynamoGrantStore implements GrantStore {
 
     @Override
     public boolean put(Grant grant, Connection connection) {
-        Map<String, AttributeValue> item = new HashMap<>(GrantCopies.copy(connection, grant.workspaceId()));
+        Map<String, AttributeValue> item = new HashMap<>(GrantItems.copy(connection, grant.workspaceId()));
         grant.capMicros().ifPresent(cap -> item.put("capMicros", n(cap)));
         item.put("grantCreatedAt", s(grant.createdAt().toString()));
         item.put("grantUpdatedAt", s(grant.updatedAt().toString()));
@@ -42,7 +41,7 @@ public final class DynamoGrantStore implements GrantStore {
 
     @Override
     public Optional<Grant> find(String connectionId, String workspaceId) {
-        var response = dynamo.getItem(b -> b.tableName(table).consistentRead(true).key(GrantCopies.key(connectionId, workspaceId)));
+        var response = dynamo.getItem(b -> b.tableName(table).consistentRead(true).key(GrantItems.key(connectionId, workspaceId)));
         return response.hasItem() && !response.item().isEmpty() ? Optional.of(fromItem(response.item())) : Optional.empty();
     }
 
@@ -56,7 +55,7 @@ public final class DynamoGrantStore implements GrantStore {
 
     @Override
     public boolean delete(String connectionId, String workspaceId) {
-        var deleted = dynamo.deleteItem(b -> b.tableName(table).key(GrantCopies.key(connectionId, workspaceId))
+        var deleted = dynamo.deleteItem(b -> b.tableName(table).key(GrantItems.key(connectionId, workspaceId))
                 .returnValues(ReturnValue.ALL_OLD));
         return deleted.hasAttributes() && !deleted.attributes().isEmpty();
     }

@@ -8,7 +8,7 @@ import app.connections.auth.Principals;
 import app.connections.connection.http.PublicConnection;
 import app.connections.grant.Grants;
 import app.connections.grant.Money;
-import app.connections.platform.BadRequestException;
+import app.connections.platform.InvalidField;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,7 +29,7 @@ public final class GrantRoutes {
             JsonNode body = request.jsonBody();
             body.fieldNames().forEachRemaining(name -> {
                 if (!GRANT_MEMBERS.contains(name)) {
-                    throw new BadRequestException(name, "unknown member " + name);
+                    throw new InvalidField(name, "unknown member " + name);
                 }
             });
             JsonNode cap = body.get("monthlySpendCapUsd");

@@ -10,7 +10,7 @@ import app.connections.oauth.ConnectFlow;
 import app.connections.oauth.ConnectSession;
 import app.connections.oauth.NewConnectSession;
 import app.connections.oauth.OAuthFlowException;
-import app.connections.platform.BadRequestException;
+import app.connections.platform.InvalidField;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -50,7 +50,7 @@ public final class OAuthRoutes {
         JsonNode body = request.jsonBody();
         body.fieldNames().forEachRemaining(name -> {
             if (!SESSION_MEMBERS.contains(name)) {
-                throw new BadRequestException(name, "unknown member " + name);
+                throw new InvalidField(name, "unknown member " + name);
             }
         });
         ConnectSession session = flow.createSession(caller, target, new NewConnectSession(

@@ -162,7 +162,7 @@ public final class AwsClients {
     }
 
     /** A supplier that builds its value on first use, once, thread-safely. */
-    static <T> Supplier<T> memoize(Supplier<T> factory) {
+    public static <T> Supplier<T> memoize(Supplier<T> factory) {
         Lazy<T> lazy = new Lazy<>();
         return () -> lazy.get(factory);
     }

@@ -9,7 +9,7 @@ import app.connections.connection.Connection;
 import app.connections.connection.http.PublicConnection;
 import app.connections.oauth.ConnectSession;
 import app.connections.oauth.NewConnectSession;
-import app.connections.platform.BadRequestException;
+import app.connections.platform.InvalidField;
 import app.connections.portal.Portal;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
@@ -38,7 +38,7 @@ public final class PortalRoutes {
             JsonNode body = request.jsonBody();
             body.fieldNames().forEachRemaining(name -> {
                 if (!SESSION_MEMBERS.contains(name)) {
-                    throw new BadRequestException(name, "unknown member " + name);
+                    throw new InvalidField(name, "unknown member " + name);
                 }
             });
             ConnectSession session = portal.connect(client(request), new NewConnectSession(HttpRequest.requiredText(body, "app"),

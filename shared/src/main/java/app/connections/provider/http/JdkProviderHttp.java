@@ -3,7 +3,7 @@ package app.connections.provider.http;
 import app.connections.provider.ProviderHttp;
 import app.connections.provider.ProviderRequest;
 import app.connections.provider.ProviderResponse;
-import app.connections.provider.ProviderUnavailableException;
+import app.connections.platform.ProviderUnreachable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Inet6Address;
@@ -117,7 +117,7 @@ public final class JdkProviderHttp implements ProviderHttp {
             }
             discard(response);
             if (hop == MAX_REDIRECTS) {
-                throw new ProviderUnavailableException("provider redirected more than " + MAX_REDIRECTS + " times", null);
+                throw new ProviderUnreachable("provider redirected more than " + MAX_REDIRECTS + " times", null);
             }
             uri = next.get();
             method = "HEAD".equals(method) ? "HEAD" : "GET";
@@ -139,10 +139,10 @@ public final class JdkProviderHttp implements ProviderHttp {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         String host = uri.getHost();
         if (host == null || uri.getUserInfo() != null) {
-            throw new ProviderUnavailableException("provider URL has no usable host", null);
+            throw new ProviderUnreachable("provider URL has no usable host", null);
         }
         if (!scheme.equals("https") && !scheme.equals("http")) {
-            throw new ProviderUnavailableException("provider URL must use https", null);
+            throw new ProviderUnreachable("provider URL must use https", null);
         }
         boolean literal = host.startsWith("[") || IPV4_LITERAL.matcher(host).matches();
         InetAddress[] addresses;
@@ -150,21 +150,21 @@ public final class JdkProviderHttp implements ProviderHttp {
             // a literal is parsed, not looked up
             addresses = literal ? InetAddress.getAllByName(host) : resolver.resolve(host);
         } catch (UnknownHostException e) {
-            throw new ProviderUnavailableException("provider host does not resolve", e);
+            throw new ProviderUnreachable("provider host does not resolve", e);
         }
         if (addresses == null || addresses.length == 0) {
-            throw new ProviderUnavailableException("provider host does not resolve", null);
+            throw new ProviderUnreachable("provider host does not resolve", null);
         }
         boolean allLoopback = true;
         for (InetAddress address : addresses) {
             boolean loopback = OutboundAddresses.isLoopback(address);
             allLoopback &= loopback;
             if (!(loopback && allowLoopback) && OutboundAddresses.isRefused(address)) {
-                throw new ProviderUnavailableException("provider address is not a public address", null);
+                throw new ProviderUnreachable("provider address is not a public address", null);
             }
         }
         if (scheme.equals("http") && !(allowLoopback && allLoopback)) {
-            throw new ProviderUnavailableException("provider URL must use https", null);
+            throw new ProviderUnreachable("provider URL must use https", null);
         }
         if (literal) {
             return new Pinned(uri, Optional.empty(), "");
@@ -174,7 +174,7 @@ public final class JdkProviderHttp implements ProviderHttp {
             try {
                 sni = new SNIHostName(host).getAsciiName();
             } catch (IllegalArgumentException e) {
-                throw new ProviderUnavailableException("provider URL has no usable host", null);
+                throw new ProviderUnreachable("provider URL has no usable host", null);
             }
         }
         return new Pinned(withAddress(uri, addresses[0]), Optional.of(hostHeader(uri, scheme)), sni);
@@ -185,7 +185,7 @@ public final class JdkProviderHttp implements ProviderHttp {
         try {
             plain = InetAddress.getByAddress(address.getAddress()); // drops any scope id; IPv4-mapped becomes IPv4
         } catch (UnknownHostException e) {
-            throw new ProviderUnavailableException("provider address is unusable", e);
+            throw new ProviderUnreachable("provider address is unusable", e);
         }
         String literal = plain instanceof Inet6Address ? "[" + plain.getHostAddress() + "]" : plain.getHostAddress();
         return URI.create(uri.getScheme() + "://" + literal + (uri.getPort() == -1 ? "" : ":" + uri.getPort())
@@ -212,10 +212,10 @@ public final class JdkProviderHttp implements ProviderHttp {
         try {
             return client(target.sniName()).send(http.build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
-            throw new ProviderUnavailableException("provider did not answer: " + e.getClass().getSimpleName(), e);
+            throw new ProviderUnreachable("provider did not answer: " + e.getClass().getSimpleName(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ProviderUnavailableException("interrupted while calling the provider", e);
+            throw new ProviderUnreachable("interrupted while calling the provider", e);
         }
     }
 
@@ -260,7 +260,7 @@ public final class JdkProviderHttp implements ProviderHttp {
             int fragment = next.indexOf('#');
             return Optional.of(URI.create(fragment < 0 ? next : next.substring(0, fragment)));
         } catch (URISyntaxException | IllegalArgumentException e) {
-            throw new ProviderUnavailableException("provider redirected to an unusable URL", e);
+            throw new ProviderUnreachable("provider redirected to an unusable URL", e);
         }
     }
 
@@ -287,10 +287,10 @@ public final class JdkProviderHttp implements ProviderHttp {
         try (InputStream in = response.body()) {
             body = in.readNBytes(MAX_BODY_BYTES + 1);
         } catch (IOException e) {
-            throw new ProviderUnavailableException("provider did not answer: " + e.getClass().getSimpleName(), e);
+            throw new ProviderUnreachable("provider did not answer: " + e.getClass().getSimpleName(), e);
         }
         if (body.length > MAX_BODY_BYTES) {
-            throw new ProviderUnavailableException("provider answer exceeds " + MAX_BODY_BYTES + " bytes", null);
+            throw new ProviderUnreachable("provider answer exceeds " + MAX_BODY_BYTES + " bytes", null);
         }
         Map<String, String> headers = new HashMap<>();
         response.headers().map().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), String.join(",", v)));

@@ -1,6 +1,6 @@
 package app.connections.vault.aws;
 
-import app.connections.connection.SecretRef;
+import app.connections.vault.SecretRef;
 import app.connections.platform.Json;
 import app.connections.vault.Credential;
 import app.connections.vault.SecretOwner;

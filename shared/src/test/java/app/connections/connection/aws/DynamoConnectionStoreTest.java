@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import app.connections.TestStack;
 import app.connections.connection.Connection;
 import app.connections.connection.ConnectionStatus;
-import app.connections.connection.CredentialKind;
+import app.connections.catalog.CredentialKind;
 import app.connections.connection.Scope;
 import app.connections.local.aws.LocalAws;
 import app.connections.local.aws.LocalAwsExtension;
-import app.connections.platform.ConflictException;
+import app.connections.connection.StaleVersion;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
@@ -48,7 +48,7 @@ class DynamoConnectionStoreTest {
         Connection created = store.create(newConnection(ConnectionStatus.ACTIVE));
 
         assertThatThrownBy(() -> store.create(created.withVersion(0)))
-                .isInstanceOf(ConflictException.class);
+                .isInstanceOf(StaleVersion.class);
     }
 
     @Test
@@ -57,8 +57,7 @@ class DynamoConnectionStoreTest {
         Connection renamedByAlice = store.update(created.withLabel("Alice's name", NOW));
 
         assertThatThrownBy(() -> store.update(created.withLabel("Bob's name", NOW)))
-                .isInstanceOf(ConflictException.class)
-                .extracting(e -> ((ConflictException) e).code()).isEqualTo("concurrent_update");
+                .as("the store's own signal, not a caller's conflict").isInstanceOf(StaleVersion.class);
         assertThat(store.find(created.id()).orElseThrow().label()).isEqualTo("Alice's name");
         assertThat(renamedByAlice.version()).isEqualTo(2);
     }

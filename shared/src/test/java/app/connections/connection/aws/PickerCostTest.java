@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import app.connections.TestStack;
 import app.connections.connection.Connection;
 import app.connections.connection.ConnectionStatus;
-import app.connections.connection.CredentialKind;
+import app.connections.catalog.CredentialKind;
 import app.connections.connection.Page;
 import app.connections.connection.Scope;
 import app.connections.local.aws.LocalAws;

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import app.connections.provider.ProviderRequest;
 import app.connections.provider.ProviderRequest.Redirects;
-import app.connections.provider.ProviderUnavailableException;
+import app.connections.platform.ProviderUnreachable;
 import app.connections.provider.http.TestProviders.Provider;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -108,7 +108,7 @@ class JdkProviderHttpTest {
     })
     void anInternalDestinationIsRefusedBeforeAnyByteIsSent(String url) {
         assertThatThrownBy(() -> strict.send(get(url)))
-                .isInstanceOf(ProviderUnavailableException.class)
+                .isInstanceOf(ProviderUnreachable.class)
                 .hasMessageContaining("not a public address")
                 .hasMessageNotContaining("secret");
     }
@@ -138,7 +138,7 @@ class JdkProviderHttpTest {
         var http = new JdkProviderHttp(false, Duration.ofSeconds(2), dns(Map.of("api.provider.test", answer)), trustingBoth);
 
         assertThatThrownBy(() -> http.send(get("https://api.provider.test/v1/me")))
-                .isInstanceOf(ProviderUnavailableException.class)
+                .isInstanceOf(ProviderUnreachable.class)
                 .hasMessageContaining("not a public address");
     }
 
@@ -154,13 +154,13 @@ class JdkProviderHttpTest {
         var http = new JdkProviderHttp(false, Duration.ofSeconds(2), both, trustingBoth);
 
         assertThatThrownBy(() -> http.send(get("https://api.provider.test/v1/me")))
-                .isInstanceOf(ProviderUnavailableException.class).hasMessageContaining("not a public address");
+                .isInstanceOf(ProviderUnreachable.class).hasMessageContaining("not a public address");
     }
 
     @Test
     void plainHttpIsRefusedUnlessTheLocalStackAllowsLoopback() {
         assertThatThrownBy(() -> strict.send(get("http://93.184.216.34/token")))
-                .isInstanceOf(ProviderUnavailableException.class).hasMessageContaining("https");
+                .isInstanceOf(ProviderUnreachable.class).hasMessageContaining("https");
         var loopbackAllowed = new JdkProviderHttp(true, Duration.ofSeconds(2));
         assertThatThrownBy(() -> loopbackAllowed.send(get("http://93.184.216.34/token")))
                 .as("loopback allowed is not plain http allowed").hasMessageContaining("https");
@@ -198,7 +198,7 @@ class JdkProviderHttpTest {
 
             assertThatThrownBy(() -> http.send(get(url)))
                     .as("the next request resolves again, sees the metadata address and stops")
-                    .isInstanceOf(ProviderUnavailableException.class).hasMessageContaining("not a public address");
+                    .isInstanceOf(ProviderUnreachable.class).hasMessageContaining("not a public address");
             assertThat(lookups).hasValue(2);
             assertThat(provider.seen()).hasSize(1);
         }
@@ -211,7 +211,7 @@ class JdkProviderHttpTest {
                     trustingBoth);
 
             assertThatThrownBy(() -> http.send(get("https://provider.test:" + impostor.port() + "/token")))
-                    .isInstanceOf(ProviderUnavailableException.class)
+                    .isInstanceOf(ProviderUnreachable.class)
                     .hasMessageContaining("SSLHandshakeException")
                     .hasMessageNotContaining("secret");
             assertThat(impostor.seen()).isEmpty();
@@ -225,7 +225,7 @@ class JdkProviderHttpTest {
                     TestProviders.trusting(otherCert));
 
             assertThatThrownBy(() -> http.send(get("https://provider.test:" + provider.port() + "/token")))
-                    .isInstanceOf(ProviderUnavailableException.class).hasMessageContaining("SSLHandshakeException");
+                    .isInstanceOf(ProviderUnreachable.class).hasMessageContaining("SSLHandshakeException");
             assertThat(provider.seen()).isEmpty();
         }
     }
@@ -323,7 +323,7 @@ class JdkProviderHttpTest {
 
             for (String path : List.of("/metadata", "/by-name", "/mapped")) {
                 assertThatThrownBy(() -> http.send(get(base + path, Redirects.FOLLOW_WITHOUT_CREDENTIALS)))
-                        .as(path).isInstanceOf(ProviderUnavailableException.class)
+                        .as(path).isInstanceOf(ProviderUnreachable.class)
                         .hasMessageContaining("not a public address");
             }
         }
@@ -337,7 +337,7 @@ class JdkProviderHttpTest {
 
             assertThatThrownBy(() -> http.send(get("https://provider.test:" + provider.port() + "/me",
                     Redirects.FOLLOW_WITHOUT_CREDENTIALS)))
-                    .isInstanceOf(ProviderUnavailableException.class).hasMessageContaining("https");
+                    .isInstanceOf(ProviderUnreachable.class).hasMessageContaining("https");
         }
     }
 
@@ -351,7 +351,7 @@ class JdkProviderHttpTest {
 
             assertThatThrownBy(() -> loopbackAllowed.send(get("http://127.0.0.1:" + provider.port() + "/hop/0",
                     Redirects.FOLLOW_WITHOUT_CREDENTIALS)))
-                    .isInstanceOf(ProviderUnavailableException.class).hasMessageContaining("more than 3");
+                    .isInstanceOf(ProviderUnreachable.class).hasMessageContaining("more than 3");
             assertThat(provider.seen()).extracting(TestProviders.Seen::path)
                     .containsExactly("/hop/0", "/hop/1", "/hop/2", "/hop/3");
         }
@@ -381,7 +381,7 @@ class JdkProviderHttpTest {
         })) {
             var loopbackAllowed = new JdkProviderHttp(true, Duration.ofSeconds(2));
             assertThatThrownBy(() -> loopbackAllowed.send(get("http://127.0.0.1:" + provider.port() + "/")))
-                    .isInstanceOf(ProviderUnavailableException.class).hasMessageContaining("exceeds");
+                    .isInstanceOf(ProviderUnreachable.class).hasMessageContaining("exceeds");
         }
     }
 
@@ -398,7 +398,7 @@ class JdkProviderHttpTest {
         })) {
             var loopbackAllowed = new JdkProviderHttp(true, Duration.ofMillis(300));
             assertThatThrownBy(() -> loopbackAllowed.send(get("http://127.0.0.1:" + provider.port() + "/")))
-                    .isInstanceOf(ProviderUnavailableException.class).hasMessageContaining("Timeout");
+                    .isInstanceOf(ProviderUnreachable.class).hasMessageContaining("Timeout");
         }
     }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import app.connections.TestStack;
-import app.connections.connection.SecretRef;
+import app.connections.vault.SecretRef;
 import app.connections.local.aws.LocalAws;
 import app.connections.local.aws.LocalAwsExtension;
 import app.connections.platform.Config;

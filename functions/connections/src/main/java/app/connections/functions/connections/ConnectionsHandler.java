@@ -5,8 +5,8 @@ import app.connections.api.lambda.HttpApi;
 import app.connections.catalog.AppCatalog;
 import app.connections.connection.Connections;
 import app.connections.connection.http.ConnectionRoutes;
-import app.connections.platform.aws.Services;
-import app.connections.resolve.Alerts;
+import app.connections.wiring.Services;
+import app.connections.connection.Alerts;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -25,7 +25,7 @@ public final class ConnectionsHandler implements RequestHandler<APIGatewayV2HTTP
     }
 
     private ConnectionsHandler(Services services, AppCatalog catalog) {
-        this(services.connections(catalog), catalog, services.alerts());
+        this(services.connections(), catalog, services.alerts());
         services.primeBeforeSnapshot(() -> HttpApi.prime(routes));
     }
 

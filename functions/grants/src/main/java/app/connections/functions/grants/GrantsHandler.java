@@ -4,7 +4,7 @@ import app.connections.api.Routes;
 import app.connections.api.lambda.HttpApi;
 import app.connections.grant.Grants;
 import app.connections.grant.http.GrantRoutes;
-import app.connections.platform.aws.Services;
+import app.connections.wiring.Services;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -19,7 +19,7 @@ public final class GrantsHandler implements RequestHandler<APIGatewayV2HTTPEvent
     }
 
     private GrantsHandler(Services services) {
-        this(services.grants(services.catalog()));
+        this(services.grants());
         services.primeBeforeSnapshot(() -> HttpApi.prime(routes));
     }
 

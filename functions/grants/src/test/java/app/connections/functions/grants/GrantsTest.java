@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import app.connections.connection.Connection;
 import app.connections.connection.ConnectionStatus;
-import app.connections.connection.CredentialKind;
+import app.connections.catalog.CredentialKind;
 import app.connections.connection.Scope;
 import app.connections.local.aws.BusTap;
 import app.connections.local.aws.LocalAws;
@@ -53,14 +53,14 @@ class GrantsTest {
         world = new OAuthWorld(local, "GrantsFunction", Map.of());
         new DynamoWorkspaceRegistry(local.clients().dynamo(), world.config.tableName())
                 .put(new Workspace("ws-globex", world.account, "Globex"));
-        handler = new GrantsHandler(world.services.grants(world.services.catalog()));
-        resolver = world.services.resolver(world.services.catalog());
+        handler = new GrantsHandler(world.services.grants());
+        resolver = world.services.resolver();
         openai = accountKey("openai", "Agency OpenAI");
     }
 
     @AfterEach
     void tearDown() {
-        world.store.find(openai.id()).ifPresent(c -> world.store.update(c.withStatus(ConnectionStatus.REVOKED, world.clock.instant())));
+        world.store.find(openai.id()).ifPresent(c -> world.store.update(c.revoked("test", world.clock.instant())));
         world.close();
     }
 
@@ -139,7 +139,7 @@ class GrantsTest {
             assertThat(c.scope()).isEqualTo(Scope.ACCOUNT);
             assertThat(c.secretRef()).isEmpty();
         });
-        world.store.update(world.reload(openai).withStatus(ConnectionStatus.REVOKED, world.clock.instant()));
+        world.store.update(world.reload(openai).revoked("test", world.clock.instant()));
         assertThat(picker("ws-acme")).isEmpty();
     }
 
@@ -194,7 +194,7 @@ class GrantsTest {
     void settlingReplacesTheReservationWithTheActualCostAndCountsOnce() throws Exception {
         grant(openai.id(), "ws-acme", "50");
         String reservation = (String) resolve("ws-acme", 5.0).get("reservationId");
-        var grants = world.services.grants(world.services.catalog());
+        var grants = world.services.grants();
 
         assertThat(grants.settle(reservation, 3_000_000)).hasToString("SETTLED");
         assertThat(grants.settle(reservation, 3_000_000)).hasToString("ALREADY_SETTLED");
@@ -243,7 +243,7 @@ class GrantsTest {
         grant(openai.id(), "ws-acme", "50");
         grant(openai.id(), "ws-globex", "10");
         String reservation = (String) resolve("ws-acme", 2.0).get("reservationId");
-        world.services.grants(world.services.catalog()).settle(reservation, 1_500_000);
+        world.services.grants().settle(reservation, 1_500_000);
 
         APIGatewayV2HTTPResponse page = handler.handleRequest(event("llm-keys", null), null);
 

@@ -4,7 +4,7 @@ import app.connections.api.Routes;
 import app.connections.api.lambda.HttpApi;
 import app.connections.oauth.ConnectFlow;
 import app.connections.oauth.http.OAuthRoutes;
-import app.connections.platform.aws.Services;
+import app.connections.wiring.Services;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -19,7 +19,7 @@ public final class OAuthHandler implements RequestHandler<APIGatewayV2HTTPEvent,
     }
 
     private OAuthHandler(Services services) {
-        this(services.connectFlow(services.catalog()), services.config().builderOrigin());
+        this(services.connectFlow(), services.config().builderOrigin());
         services.primeBeforeSnapshot(() -> HttpApi.prime(routes));
     }
 

@@ -7,7 +7,7 @@ import app.connections.oauth.aws.SecretsManagerOAuthClients;
 import app.connections.platform.Config;
 import app.connections.platform.Json;
 import app.connections.platform.aws.AwsClients;
-import app.connections.platform.aws.Services;
+import app.connections.wiring.Services;
 import app.connections.workspace.Workspace;
 import app.connections.workspace.aws.DynamoWorkspaceRegistry;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -51,6 +51,11 @@ final class OAuthFixture implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
     OAuthFixture(LocalAws local) throws Exception {
+        this(local, (service, o) -> { });
+    }
+
+    /** A fixture whose service builds its SDK clients with {@code serviceClients} (e.g. a fault injector). */
+    OAuthFixture(LocalAws local, AwsClients.Customizer serviceClients) throws Exception {
         this.local = local;
         oauth.start();
         issuer = oauth.issuerUrl("demo").toString();
@@ -72,8 +77,8 @@ final class OAuthFixture implements AutoCloseable {
         env.put("OAUTH_REDIRECT_URI", "http://127.0.0.1:9/oauth/callback");
         env.put("BUILDER_ORIGIN", BUILDER_ORIGIN);
         config = Config.from(env);
-        services = new Services(config, new AwsClients(), clock);
-        handler = new OAuthHandler(services.connectFlow(services.catalog()), config.builderOrigin());
+        services = new Services(config, new AwsClients(serviceClients), clock);
+        handler = new OAuthHandler(services.connectFlow(), config.builderOrigin());
         var secrets = local.stack().clients().secrets();
         for (String app : new String[] {"demo", "failing"}) {
             try {
@@ -140,6 +145,22 @@ final class OAuthFixture implements AutoCloseable {
         String session = createSession(sessionBody).path("sessionId").asText();
         APIGatewayV2HTTPResponse start = start(session);
         return callback(consent(start.getHeaders().get("location"), subject));
+    }
+
+    /** Every connection item of this fixture's account, PENDING ones included (a test-only scan). */
+    java.util.List<Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>> connectionItems() {
+        return local.clients().dynamo().scan(b -> b.tableName(config.tableName()).consistentRead(true)
+                .filterExpression("#type = :connection AND accountId = :account")
+                .expressionAttributeNames(Map.of("#type", "type"))
+                .expressionAttributeValues(Map.of(":connection", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("connection"),
+                        ":account", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(account)))).items();
+    }
+
+    /** Secrets of this fixture's account (connection secrets are named {@code <prefix>/<account>/…}). */
+    java.util.List<String> secretsOfAccount() {
+        return local.clients().secrets().listSecrets(b -> b.maxResults(100)
+                .filters(f -> f.key("name").values(config.secretNamePrefix() + "/" + account + "/"))).secretList().stream()
+                .filter(secret -> secret.deletedDate() == null).map(secret -> secret.name()).toList();
     }
 
     /** The message the result page posts to the builder. */

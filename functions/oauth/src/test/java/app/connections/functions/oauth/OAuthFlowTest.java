@@ -145,7 +145,7 @@ class OAuthFlowTest {
     void aConnectionMadeOnTheRealServerIsRefreshedWithItsRefreshTokenBeforeItExpires() throws Exception {
         String id = OAuthFixture.message(f.connect(DEMO, "zoe")).path("connectionId").asText();
         Connection before = connection(id);
-        var refresher = f.services.tokenRefresher(f.services.catalog());
+        var refresher = f.services.tokenRefresher();
         var vault = new SecretsManagerVault(new AwsClients().secrets(), new AwsClients().kms(), f.config.kmsKeyId(), f.config.secretNamePrefix());
         SecretOwner owner = new SecretOwner(before.accountId(), before.workspaceId(), id, before.app());
         String oldAccess = vault.read(before.secretRef().orElseThrow(), owner).get("accessToken");
@@ -319,6 +319,8 @@ class OAuthFlowTest {
 
         assertThat(OAuthFixture.message(page).path("error").asText()).isEqualTo("token_exchange_failed");
         assertThat(page.getBody()).doesNotContain("client-secret");
+        assertThat(f.connectionItems()).as("no connection, not even the PENDING one").isEmpty();
+        assertThat(f.secretsOfAccount()).as("no secret").isEmpty();
     }
 
     @Test
@@ -354,7 +356,7 @@ class OAuthFlowTest {
     @Test
     void twoReconnectsOfABrokenConnectionFinishingAtOnceAnnounceItOnce() throws Exception {
         String id = OAuthFixture.message(f.connect(DEMO, "lena")).path("connectionId").asText();
-        store.update(connection(id).withStatus(ConnectionStatus.ERROR, f.clock.instant())); // as the refresher leaves it
+        store.update(connection(id).markedError("invalid_grant", f.clock.instant())); // as the refresher leaves it
         BusTap tap = tap();
         String reconnect = "{\"app\": \"demo\", \"reconnectConnectionId\": \"" + id + "\"}";
         // Reconnect clicked twice (or retried by the builder): two popups, both consent as the same account

@@ -4,7 +4,7 @@ import app.connections.api.Routes;
 import app.connections.api.lambda.HttpApi;
 import app.connections.portal.Portal;
 import app.connections.portal.http.PortalRoutes;
-import app.connections.platform.aws.Services;
+import app.connections.wiring.Services;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -19,7 +19,7 @@ public final class PortalHandler implements RequestHandler<APIGatewayV2HTTPEvent
     }
 
     private PortalHandler(Services services) {
-        this(services.portal(services.catalog()));
+        this(services.portal());
         services.primeBeforeSnapshot(() -> HttpApi.prime(routes));
     }
 

@@ -42,7 +42,7 @@ class PortalTest {
         world = new OAuthWorld(local, "PortalFunction", Map.of());
         new DynamoWorkspaceRegistry(local.clients().dynamo(), world.config.tableName())
                 .put(new Workspace("ws-globex", world.account, "Globex"));
-        handler = new PortalHandler(world.services.portal(world.services.catalog()));
+        handler = new PortalHandler(world.services.portal());
     }
 
     @AfterEach
@@ -152,7 +152,7 @@ class PortalTest {
         assertThat(secretDeletionScheduled(c)).as("tokens kept until the provider revocation is done").isFalse();
 
         world.clock.advance(Duration.ofMinutes(2));
-        world.services.refreshRun(world.services.catalog()).run(() -> Duration.ofMinutes(5), Duration.ofSeconds(20));
+        world.services.refreshRun().run(() -> Duration.ofMinutes(5), Duration.ofSeconds(20));
 
         assertThat(world.provider.wasRevoked(refreshToken)).isTrue();
         assertThat(secretDeletionScheduled(c)).isTrue();
@@ -176,7 +176,7 @@ class PortalTest {
         Connection c = world.oauthConnection("acct-builder", Duration.ofHours(1));
         String refreshToken = world.tokens(c).get("refreshToken");
 
-        world.services.connections(world.services.catalog()).revoke(world.admin(), Target.workspace(world.workspace), c.id());
+        world.services.connections().revoke(world.admin(), Target.workspace(world.workspace), c.id());
 
         assertThat(world.provider.wasRevoked(refreshToken)).isTrue();
         assertThat(world.reload(c).status()).isEqualTo(ConnectionStatus.REVOKED);
@@ -204,7 +204,7 @@ class PortalTest {
 
     private Map<String, Object> resolve(Connection c) {
         return ResolveRequest.parse(Map.of("connectionId", c.id(), "accountId", world.account, "workspaceId", world.workspace,
-                "runId", "run-1", "stepId", "s")).map(world.services.resolver(world.services.catalog())::resolve).orElseThrow().toMap();
+                "runId", "run-1", "stepId", "s")).map(world.services.resolver()::resolve).orElseThrow().toMap();
     }
 
     private boolean secretDeletionScheduled(Connection c) {

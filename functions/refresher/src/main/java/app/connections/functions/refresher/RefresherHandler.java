@@ -1,6 +1,6 @@
 package app.connections.functions.refresher;
 
-import app.connections.platform.aws.Services;
+import app.connections.wiring.Services;
 import app.connections.refresh.RefreshRun;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
@@ -24,7 +24,7 @@ public final class RefresherHandler implements RequestHandler<Map<String, Object
     }
 
     private RefresherHandler(Services services) {
-        this(services.refreshRun(services.catalog()));
+        this(services.refreshRun());
         services.primeBeforeSnapshot(() -> { }); // a run reads and writes: only the SDK request path is primed
     }
 

@@ -28,7 +28,7 @@ class RefresherTest {
     @BeforeEach
     void setUp(LocalAws local) throws Exception {
         world = new OAuthWorld(local, "RefresherFunction", Map.of("PROVIDER_TIMEOUT_MS", "2000"));
-        handler = new RefresherHandler(world.services.refreshRun(world.services.catalog()));
+        handler = new RefresherHandler(world.services.refreshRun());
         alerts = BusTap.on(local.stack(), "{\"source\":[\"app.connections\"],\"detail\":{\"accountId\":[\"" + world.account + "\"]}}");
     }
 
@@ -221,8 +221,8 @@ class RefresherTest {
         }
         java.util.Set<Integer> shardsWithWork = new java.util.HashSet<>();
         backlog.forEach(c -> shardsWithWork.add(shardOf.get(c.id())));
-        var run = new app.connections.refresh.RefreshRun(world.store, world.services.tokenRefresher(world.services.catalog()),
-                world.services.revocations(world.services.catalog()), world.clock, 4, 1);
+        var run = new app.connections.refresh.RefreshRun(world.store, world.services.tokenRefresher(),
+                world.services.revocations(), world.clock, 4, 1);
 
         // time for one round over the shards (one page of one id each), then the function's time is up:
         // the run checks its time before the revocation retry, before each page and before each refresh

@@ -4,7 +4,7 @@ import app.connections.api.lambda.LocalLambdaContext;
 import app.connections.catalog.AppCatalog;
 import app.connections.grant.Grants;
 import app.connections.grant.SettleRequest;
-import app.connections.platform.aws.Services;
+import app.connections.wiring.Services;
 import app.connections.resolve.ResolveRequest;
 import app.connections.resolve.ResolveResult;
 import app.connections.resolve.Resolver;
@@ -31,7 +31,7 @@ public final class ResolverHandler implements RequestHandler<Map<String, Object>
     }
 
     private ResolverHandler(Services services, AppCatalog catalog) {
-        this(services.resolver(catalog), services.grants(catalog));
+        this(services.resolver(), services.grants());
         // an input without ids is refused before any read: parsing, the answer and logging are primed
         services.primeBeforeSnapshot(() -> handleRequest(Map.of(), new LocalLambdaContext("priming", "priming", 0)));
     }

@@ -106,8 +106,8 @@ class ProviderBehaviourMatrixTest {
         for (Optional<Duration> lifetime : LIFETIMES) {
             lifetime.ifPresent(l -> world.registerClient("real-" + issuer(l), "matrix-client", "matrix-secret"));
         }
-        resolver = new ResolverHandler(world.services.resolver(world.services.catalog()), world.services.grants(world.services.catalog()));
-        refresher = world.services.refreshRun(world.services.catalog());
+        resolver = new ResolverHandler(world.services.resolver(), world.services.grants());
+        refresher = world.services.refreshRun();
     }
 
     @AfterEach
@@ -243,7 +243,7 @@ class ProviderBehaviourMatrixTest {
         int before = requests.getAsInt();
         for (int i = 0; i < 10; i++) {
             resolve(c, "run-rejected-" + i, true);
-            world.services.tokenRefresher(world.services.catalog()).refresh(c.id(), app.connections.refresh.RefreshReason.ROTATION);
+            world.services.tokenRefresher().refresh(c.id(), app.connections.refresh.RefreshReason.ROTATION);
             if (i % 5 == 0) {
                 scheduledRun();
             }

@@ -13,7 +13,7 @@ import app.connections.oauth.ConnectFlow;
 import app.connections.oauth.NewConnectSession;
 import app.connections.platform.Json;
 import app.connections.refresh.RefreshReason;
-import app.connections.resolve.Alerts;
+import app.connections.connection.Alerts;
 import app.connections.testing.AwsCallCounter;
 import app.connections.testing.OAuthWorld;
 import app.connections.api.lambda.LocalLambdaContext;
@@ -46,7 +46,7 @@ class ResolverTest {
     @BeforeEach
     void setUp(LocalAws local) throws Exception {
         world = new OAuthWorld(local, "ResolverFunction", Map.of());
-        handler = new ResolverHandler(world.services.resolver(world.services.catalog()), world.services.grants(world.services.catalog()));
+        handler = new ResolverHandler(world.services.resolver(), world.services.grants());
     }
 
     @AfterEach
@@ -162,7 +162,7 @@ class ResolverTest {
         world.provider.revokeGrantsOf("acct-twice");
         BusTap tap = BusTap.on(world.local.stack(), "{\"source\":[\"app.connections\"],\"detail\":{\"connectionId\":[\"" + c.id() + "\"]}}");
         assertThat(resolve(c, "run-7")).containsEntry("status", "waiting");
-        ConnectFlow flow = world.services.connectFlow(world.services.catalog());
+        ConnectFlow flow = world.services.connectFlow();
         // the user clicks Reconnect twice (or the builder retries): two popups, both consent as the same account
         Map<String, String> first = consentToReconnect(flow, c);
         Map<String, String> second = consentToReconnect(flow, c);
@@ -191,7 +191,7 @@ class ResolverTest {
 
     /** The connect flow in reconnect mode, consenting as the same external account at the provider. */
     private CallbackResult reconnect(Connection c) throws Exception {
-        ConnectFlow flow = world.services.connectFlow(world.services.catalog());
+        ConnectFlow flow = world.services.connectFlow();
         return flow.callback(consentToReconnect(flow, c));
     }
 
@@ -241,7 +241,7 @@ class ResolverTest {
         assertThat(credential(resolve(c, "run-1")).get("accessToken")).isEqualTo(first);
 
         world.clock.advance(Duration.ofSeconds(11)); // past the rate guard
-        world.services.tokenRefresher(world.services.catalog()).refresh(c.id(), RefreshReason.ROTATION);
+        world.services.tokenRefresher().refresh(c.id(), RefreshReason.ROTATION);
 
         String after = (String) credential(resolve(c, "run-1")).get("accessToken");
         assertThat(after).isNotEqualTo(first).isEqualTo(world.tokens(c).get("accessToken"));
@@ -291,7 +291,7 @@ class ResolverTest {
         Connection c = world.apiKeyConnection("fd-soon-revoked", Map.of("subdomain", "acme"));
         credential(resolve(c, "run-1"));
 
-        world.store.update(world.reload(c).withStatus(ConnectionStatus.REVOKED, world.clock.instant()));
+        world.store.update(world.reload(c).revoked("test", world.clock.instant()));
 
         assertThat(resolve(c, "run-1")).containsEntry("status", "denied").containsEntry("reason", "revoked");
     }
@@ -329,7 +329,7 @@ class ResolverTest {
     @Test
     void revokedOtherTenantsAndMalformedRequestsAreDenied() throws Exception {
         Connection revoked = world.apiKeyConnection("k1", Map.of("subdomain", "acme"));
-        world.store.update(revoked.withStatus(ConnectionStatus.REVOKED, world.clock.instant()));
+        world.store.update(revoked.revoked("test", world.clock.instant()));
         Connection mine = world.apiKeyConnection("k2", Map.of("subdomain", "acme"));
 
         assertThat(resolve(revoked, "run-1")).containsEntry("status", "denied").containsEntry("reason", "revoked");
@@ -368,8 +368,7 @@ class ResolverTest {
         List<Connection> broken = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             Connection c = world.oauthConnection("acct-banner-" + i, Duration.ofHours(1));
-            broken.add(world.store.update(c.withStatus(ConnectionStatus.ERROR, java.util.Optional.of("invalid_grant"),
-                    world.clock.instant())));
+            broken.add(world.store.update(c.markedError("invalid_grant", world.clock.instant())));
             if (i == 0) {
                 Alerts.Banner one = alerts.of(world.admin(), world.workspace);
                 assertThat(one.reauthorizationRequired()).isEqualTo(1);
@@ -383,7 +382,7 @@ class ResolverTest {
         assertThat(three.message()).isEqualTo("3 connections need to be reauthorized");
         assertThat(three.connections()).extracting(Alerts.Item::id)
                 .containsExactlyInAnyOrderElementsOf(broken.stream().map(Connection::id).toList());
-        world.store.update(world.reload(broken.get(0)).withStatus(ConnectionStatus.REVOKED, world.clock.instant()));
+        world.store.update(world.reload(broken.get(0)).revoked("test", world.clock.instant()));
         assertThat(Json.MAPPER.writeValueAsString(alerts.of(world.admin(), world.workspace)))
                 .contains("\"message\":\"2 connections need to be reauthorized\"");
     }

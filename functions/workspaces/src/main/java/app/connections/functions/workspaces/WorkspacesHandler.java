@@ -2,7 +2,7 @@ package app.connections.functions.workspaces;
 
 import app.connections.api.Routes;
 import app.connections.api.lambda.HttpApi;
-import app.connections.platform.aws.Services;
+import app.connections.wiring.Services;
 import app.connections.workspace.Workspaces;
 import app.connections.workspace.http.WorkspaceRoutes;
 import com.amazonaws.services.lambda.runtime.Context;

@@ -5,7 +5,7 @@ import app.connections.api.lambda.LocalLambdaContext;
 import app.connections.catalog.AppCatalog;
 import app.connections.connection.Connection;
 import app.connections.connection.ConnectionStatus;
-import app.connections.connection.CredentialKind;
+import app.connections.catalog.CredentialKind;
 import app.connections.connection.Scope;
 import app.connections.connection.aws.DynamoConnectionStore;
 import app.connections.connection.http.ConnectionRoutes;
@@ -13,7 +13,7 @@ import app.connections.local.aws.LocalAws;
 import app.connections.platform.Config;
 import app.connections.platform.Json;
 import app.connections.platform.aws.AwsClients;
-import app.connections.platform.aws.Services;
+import app.connections.wiring.Services;
 import app.connections.resolve.ResolveRequest;
 import app.connections.resolve.ResolveResult;
 import app.connections.resolve.Resolver;
@@ -71,7 +71,7 @@ public final class HotPathBenchmark {
                     "bench", now));
         }
         AppCatalog catalog = services.catalog();
-        var routes = ConnectionRoutes.of(services.connections(catalog), catalog, services.alerts());
+        var routes = ConnectionRoutes.of(services.connections(), catalog, services.alerts());
         byte[] event = Files.readAllBytes(local.root().resolve("events/connections/picker.json"));
         var serializer = LambdaEventSerializers.serializerFor(APIGatewayV2HTTPEvent.class, HotPathBenchmark.class.getClassLoader());
         LocalLambdaContext context = new LocalLambdaContext("ConnectionsFunction", "bench", Long.MAX_VALUE);
@@ -142,7 +142,7 @@ public final class HotPathBenchmark {
                     Optional.of("ws-acme"), Scope.WORKSPACE, "freshdesk", "Resolve bench " + ttl, CredentialKind.API_KEY,
                     ConnectionStatus.ACTIVE, Map.of("subdomain", "acme"), "bench", now)
                     .withCredential(Map.of("subdomain", "acme"), ref, "bench-fingerprint-" + ttl, now));
-            Resolver resolver = services.resolver(services.catalog());
+            Resolver resolver = services.resolver();
             long calls = AwsTime.totalCalls();
             long reads = AwsTime.calls("SecretsManager.GetSecretValue");
             long decrypts = AwsTime.calls("Kms.Decrypt");

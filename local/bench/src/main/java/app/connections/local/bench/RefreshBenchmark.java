@@ -3,7 +3,7 @@ package app.connections.local.bench;
 import app.connections.catalog.AppCatalog;
 import app.connections.connection.Connection;
 import app.connections.connection.ConnectionStatus;
-import app.connections.connection.CredentialKind;
+import app.connections.catalog.CredentialKind;
 import app.connections.connection.Scope;
 import app.connections.connection.aws.DynamoConnectionStore;
 import app.connections.local.aws.LocalAws;
@@ -11,7 +11,7 @@ import app.connections.local.aws.TokenEndpointStandIn;
 import app.connections.oauth.aws.SecretsManagerOAuthClients;
 import app.connections.platform.Config;
 import app.connections.platform.aws.AwsClients;
-import app.connections.platform.aws.Services;
+import app.connections.wiring.Services;
 import app.connections.refresh.RefreshRun;
 import app.connections.refresh.TokenRefresher;
 import app.connections.vault.Credential;
@@ -76,8 +76,8 @@ public final class RefreshBenchmark {
                     }));
             Services services = new Services(config, counted, Clock.systemUTC());
             AppCatalog apps = services.catalog();
-            TokenRefresher refresher = services.tokenRefresher(apps);
-            RefreshRun run = services.refreshRun(apps);
+            TokenRefresher refresher = services.tokenRefresher();
+            RefreshRun run = services.refreshRun();
             long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
             long start = System.nanoTime();
             RefreshRun.Summary summary = run.run(() -> Duration.ofNanos(deadline - System.nanoTime()), Duration.ofSeconds(20));
@@ -134,7 +134,7 @@ public final class RefreshBenchmark {
                     // one-hour tokens issued 55 minutes ago: inside their 15-minute lead, due now
                     Instant issued = now.minus(Duration.ofMinutes(55));
                     store.create(c.authorized("bench-account-" + n, "bench", ref,
-                            config.refreshTiming().granted(Optional.of(issued.plus(Duration.ofHours(1))), true, issued), now));
+                            new Services(config, aws, Clock.systemUTC()).refreshTiming().granted(Optional.of(issued.plus(Duration.ofHours(1))), true, issued), now));
                     return null;
                 }));
             }

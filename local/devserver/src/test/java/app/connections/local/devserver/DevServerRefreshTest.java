@@ -6,8 +6,8 @@ import app.connections.connection.Connection;
 import app.connections.local.aws.LocalAws;
 import app.connections.local.aws.LocalAwsExtension;
 import app.connections.platform.Json;
-import app.connections.portal.PendingRevocations;
-import app.connections.portal.aws.DynamoPendingRevocations;
+import app.connections.connection.lifecycle.PendingRevocations;
+import app.connections.connection.lifecycle.aws.DynamoPendingRevocations;
 import app.connections.testing.OAuthWorld;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
@@ -94,7 +94,7 @@ class DevServerRefreshTest {
         Connection c = world.oauthConnection("acct-revoked-later", Duration.ofHours(2));
         String refreshToken = world.tokens(c).get("refreshToken");
         world.provider.failRevocations(1);
-        world.services.revocations(world.services.catalog()).revoke(c, "revoked_by_user");
+        world.services.revocations().revoke(c, "revoked_by_user");
         assertThat(world.provider.wasRevoked(refreshToken)).isFalse();
         // the first retry is due a minute later: let that minute pass
         new DynamoPendingRevocations(world.local.clients().dynamo(), world.config.tableName())

@@ -1,4 +1,4 @@
-package app.connections.resolve;
+package app.connections.connection;
 
 import app.connections.auth.BuilderUser;
 import app.connections.connection.Connection;

@@ -1,9 +1,9 @@
-package app.connections.portal.aws;
+package app.connections.connection.lifecycle.aws;
 
 import static app.connections.platform.aws.Items.n;
 import static app.connections.platform.aws.Items.s;
 
-import app.connections.portal.PendingRevocations;
+import app.connections.connection.lifecycle.PendingRevocations;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

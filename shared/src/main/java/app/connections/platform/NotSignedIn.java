@@ -1,8 +1,8 @@
 package app.connections.platform;
 
 /** No valid identity for this route (401). */
-public final class UnauthorizedException extends ServiceException {
-    public UnauthorizedException(String message) {
+public final class NotSignedIn extends DomainException {
+    public NotSignedIn(String message) {
         super("unauthorized", null, message, null);
     }
 }

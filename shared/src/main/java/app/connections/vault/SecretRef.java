@@ -1,4 +1,4 @@
-package app.connections.connection;
+package app.connections.vault;
 
 import java.util.Objects;
 

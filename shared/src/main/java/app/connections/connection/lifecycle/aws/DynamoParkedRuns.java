@@ -1,11 +1,11 @@
-package app.connections.resolve.aws;
+package app.connections.connection.lifecycle.aws;
 
 import static app.connections.platform.aws.Items.n;
 import static app.connections.platform.aws.Items.s;
 import static app.connections.platform.aws.Items.str;
 
-import app.connections.resolve.ParkedRun;
-import app.connections.resolve.ParkedRuns;
+import app.connections.connection.lifecycle.ParkedRun;
+import app.connections.connection.lifecycle.ParkedRuns;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

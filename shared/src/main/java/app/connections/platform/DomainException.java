@@ -7,14 +7,14 @@ import java.util.Optional;
  * ErrorMapper} turns them into HTTP in one place. Messages are written for the caller and never
  * hold secret material.
  */
-public abstract sealed class ServiceException extends RuntimeException
-        permits BadRequestException, UnauthorizedException, ForbiddenException, NotFoundException,
-        ConflictException, CredentialRejectedException, ProviderUnreachableException, PayloadTooLargeException {
+public abstract sealed class DomainException extends RuntimeException
+        permits InvalidField, NotSignedIn, NotPermitted, NotVisible,
+        InvalidState, CredentialRejected, ProviderUnreachable, PayloadTooLarge {
 
     private final String code;
     private final String field;
 
-    protected ServiceException(String code, String field, String message, Throwable cause) {
+    protected DomainException(String code, String field, String message, Throwable cause) {
         super(message, cause, false, cause != null);
         this.code = code;
         this.field = field;

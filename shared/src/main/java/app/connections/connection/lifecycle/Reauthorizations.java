@@ -1,4 +1,4 @@
-package app.connections.resolve;
+package app.connections.connection.lifecycle;
 
 import app.connections.connection.Connection;
 import app.connections.connection.ConnectionEvents;

@@ -1,4 +1,4 @@
-package app.connections.connection;
+package app.connections.catalog;
 
 /** How an app authenticates us. The builder creates only OAUTH2 and API_KEY. */
 public enum CredentialKind {

@@ -1,4 +1,4 @@
-package app.connections.resolve;
+package app.connections.connection.lifecycle;
 
 import java.time.Instant;
 import java.util.List;

@@ -1,18 +1,13 @@
-package app.connections.portal;
+package app.connections.connection.lifecycle;
 
-import app.connections.catalog.App;
-import app.connections.catalog.AppCatalog;
 import app.connections.connection.Connection;
 import app.connections.connection.ConnectionEvents;
 import app.connections.connection.ConnectionStatus;
 import app.connections.connection.ConnectionStore;
-import app.connections.connection.CredentialKind;
+import app.connections.catalog.CredentialKind;
 import app.connections.connection.IdentityKey;
 import app.connections.events.ConnectionEvent;
 import app.connections.events.EventPublisher;
-import app.connections.oauth.OAuthClient;
-import app.connections.oauth.OAuthClients;
-import app.connections.oauth.RevocationEndpoint;
 import app.connections.vault.Credential;
 import app.connections.vault.SecretOwner;
 import app.connections.vault.Vault;
@@ -36,21 +31,17 @@ public final class Revocations {
 
     private final ConnectionStore store;
     private final Vault vault;
-    private final AppCatalog catalog;
-    private final OAuthClients clients;
-    private final RevocationEndpoint endpoint;
+    private final ProviderRevocation provider;
     private final PendingRevocations pending;
     private final EventPublisher events;
     private final Clock clock;
     private final int recoveryWindowDays;
 
-    public Revocations(ConnectionStore store, Vault vault, AppCatalog catalog, OAuthClients clients, RevocationEndpoint endpoint,
-                       PendingRevocations pending, EventPublisher events, Clock clock, int recoveryWindowDays) {
+    public Revocations(ConnectionStore store, Vault vault, ProviderRevocation provider, PendingRevocations pending,
+                       EventPublisher events, Clock clock, int recoveryWindowDays) {
         this.store = store;
         this.vault = vault;
-        this.catalog = catalog;
-        this.clients = clients;
-        this.endpoint = endpoint;
+        this.provider = provider;
         this.pending = pending;
         this.events = events;
         this.clock = clock;
@@ -63,7 +54,7 @@ public final class Revocations {
             return connection;
         }
         Instant now = clock.instant();
-        Connection revoked = connection.withStatus(ConnectionStatus.REVOKED, Optional.of(reason), now);
+        Connection revoked = connection.revoked(reason, now);
         Connection stored = connection.externalIdentity().isPresent()
                 ? store.updateReleasing(revoked, IdentityKey.of(connection))
                 : store.update(revoked);
@@ -93,24 +84,20 @@ public final class Revocations {
 
     /** Best effort: revokes a refresh token a rotation has just replaced. */
     public void revokeSuperseded(Connection c, String refreshToken) {
-        Optional<App> app = catalog.find(c.app());
-        Optional<OAuthClient> client = app.flatMap(a -> clients.find(a.key()));
-        if (app.isPresent() && client.isPresent()) {
-            RevocationEndpoint.Result result = endpoint.revoke(app.get(), client.get(), refreshToken, "refresh_token", c.fields());
-            if (result != RevocationEndpoint.Result.DONE && result != RevocationEndpoint.Result.UNSUPPORTED) {
-                LOG.warn("superseded refresh token of connection {} was not revoked at {}: {}", c.id(), c.app(), result);
-            }
+        ProviderRevocation.Result result = provider.revokeRefreshToken(c, refreshToken);
+        if (result != ProviderRevocation.Result.DONE && result != ProviderRevocation.Result.UNSUPPORTED) {
+            LOG.warn("superseded refresh token of connection {} was not revoked at {}: {}", c.id(), c.app(), result);
         }
     }
 
     private void attempt(Connection c, int attempts) {
-        RevocationEndpoint.Result result = atProvider(c);
-        if (result == RevocationEndpoint.Result.RETRY && attempts + 1 < MAX_ATTEMPTS) {
+        ProviderRevocation.Result result = atProvider(c);
+        if (result == ProviderRevocation.Result.RETRY && attempts + 1 < MAX_ATTEMPTS) {
             Duration wait = Duration.ofMinutes(1L << Math.min(attempts, 10));
             pending.put(new PendingRevocations.Pending(c.id(), attempts + 1, clock.instant().plus(wait)));
             return;
         }
-        if (result == RevocationEndpoint.Result.RETRY || result == RevocationEndpoint.Result.REFUSED) {
+        if (result == ProviderRevocation.Result.RETRY || result == ProviderRevocation.Result.REFUSED) {
             LOG.error("provider revocation of connection {} at {} given up after {} attempts: {}", c.id(), c.app(),
                     attempts + 1, result);
         }
@@ -118,27 +105,8 @@ public final class Revocations {
         vault.scheduleDeletion(c.secretRef().orElseThrow(), recoveryWindowDays);
     }
 
-    /** The refresh token first, then the access token (RFC 7009 §2.1 hints). */
-    private RevocationEndpoint.Result atProvider(Connection c) {
-        Optional<App> app = catalog.find(c.app());
-        Optional<OAuthClient> client = app.flatMap(a -> clients.find(a.key()));
-        if (app.isEmpty() || client.isEmpty()) {
-            return RevocationEndpoint.Result.UNSUPPORTED;
-        }
+    private ProviderRevocation.Result atProvider(Connection c) {
         Credential tokens = vault.read(c.secretRef().orElseThrow(), new SecretOwner(c.accountId(), c.workspaceId(), c.id(), c.app()));
-        RevocationEndpoint.Result result = RevocationEndpoint.Result.UNSUPPORTED;
-        if (tokens.get("refreshToken") != null) {
-            result = endpoint.revoke(app.get(), client.get(), tokens.get("refreshToken"), "refresh_token", c.fields());
-            if (result == RevocationEndpoint.Result.RETRY) {
-                return result;
-            }
-        }
-        if (tokens.get("accessToken") != null) {
-            RevocationEndpoint.Result access = endpoint.revoke(app.get(), client.get(), tokens.get("accessToken"), "access_token", c.fields());
-            if (access == RevocationEndpoint.Result.RETRY) {
-                return access;
-            }
-        }
-        return result;
+        return provider.revokeTokens(c, tokens);
     }
 }

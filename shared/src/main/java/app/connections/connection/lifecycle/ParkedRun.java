@@ -1,4 +1,4 @@
-package app.connections.resolve;
+package app.connections.connection.lifecycle;
 
 /** A workflow step waiting for a connection to be reauthorized. */
 public record ParkedRun(String runId, String stepId) {

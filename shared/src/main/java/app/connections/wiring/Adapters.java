@@ -1,0 +1,102 @@
+package app.connections.wiring;
+
+import app.connections.catalog.AppCatalog;
+import app.connections.connection.RefreshTiming;
+import app.connections.connection.aws.DynamoConnectionStore;
+import app.connections.events.aws.EventBridgePublisher;
+import app.connections.grant.aws.GrantItems;
+import app.connections.oauth.aws.SecretsManagerOAuthClients;
+import app.connections.platform.Config;
+import app.connections.platform.aws.AwsClients;
+import app.connections.provider.http.JdkProviderHttp;
+import app.connections.resolve.CredentialCache;
+import app.connections.vault.aws.SecretsManagerVault;
+import app.connections.workspace.KnownWorkspaces;
+import app.connections.workspace.WorkspaceAccess;
+import app.connections.workspace.aws.DynamoWorkspaceRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * The adapters every feature shares, each built once per execution environment on first use (a
+ * function that never needs an SDK client never creates one): the store, the vault, the bus, one
+ * provider HTTP client, one OAuth client registry with its cache, the catalog.
+ */
+final class Adapters {
+    final Config config;
+    final AwsClients aws;
+    final Clock clock;
+    private final Supplier<AppCatalog> catalog;
+    private final Supplier<DynamoConnectionStore> store;
+    private final Supplier<DynamoWorkspaceRegistry> workspaceRegistry;
+    private final Supplier<SecretsManagerVault> vault;
+    private final Supplier<EventBridgePublisher> events;
+    private final Supplier<JdkProviderHttp> providerHttp;
+    private final Supplier<SecretsManagerOAuthClients> oauthClients;
+    private final Supplier<CredentialCache> credentialCache;
+    private final Supplier<KnownWorkspaces> knownWorkspaces;
+
+    Adapters(Config config, AwsClients aws, Clock clock) {
+        this.config = config;
+        this.aws = aws;
+        this.clock = clock;
+        this.catalog = AwsClients.memoize(() -> AppCatalog.load(config.catalogFile()));
+        this.store = AwsClients.memoize(() -> new DynamoConnectionStore(aws.dynamo(), config.tableName(),
+                new GrantItems(aws.dynamo(), config.tableName())));
+        this.workspaceRegistry = AwsClients.memoize(() -> new DynamoWorkspaceRegistry(aws.dynamo(), config.tableName()));
+        this.vault = AwsClients.memoize(() ->
+                new SecretsManagerVault(aws.secrets(), aws.kms(), config.kmsKeyId(), config.secretNamePrefix()));
+        this.events = AwsClients.memoize(() -> new EventBridgePublisher(aws.events(), config.eventBusName()));
+        this.providerHttp = AwsClients.memoize(() -> new JdkProviderHttp(config.outboundAllowLoopback(), config.providerTimeout()));
+        this.oauthClients = AwsClients.memoize(() -> new SecretsManagerOAuthClients(aws.secrets(), config.secretNamePrefix(), clock));
+        this.knownWorkspaces = AwsClients.memoize(() ->
+                new KnownWorkspaces(workspaceRegistry.get(), Duration.ofMinutes(5), 10_000, clock));
+        this.credentialCache = AwsClients.memoize(() -> new CredentialCache(config.credentialCacheTtl(), 1_000, clock));
+    }
+
+    AppCatalog catalog() {
+        return catalog.get();
+    }
+
+    DynamoConnectionStore store() {
+        return store.get();
+    }
+
+    DynamoWorkspaceRegistry workspaceRegistry() {
+        return workspaceRegistry.get();
+    }
+
+    WorkspaceAccess workspaceAccess() {
+        return new WorkspaceAccess(knownWorkspaces.get());
+    }
+
+    SecretsManagerVault vault() {
+        return vault.get();
+    }
+
+    EventBridgePublisher events() {
+        return events.get();
+    }
+
+    JdkProviderHttp providerHttp() {
+        return providerHttp.get();
+    }
+
+    SecretsManagerOAuthClients oauthClients() {
+        return oauthClients.get();
+    }
+
+    CredentialCache credentialCache() {
+        return credentialCache.get();
+    }
+
+    /** When tokens are refreshed, from REFRESH_LEAD_MINUTES, REFRESH_PERIOD_MINUTES and REFRESH_KEEPALIVE_HOURS. */
+    RefreshTiming timing() {
+        return new RefreshTiming(config.refreshLead(), config.refreshPeriod(), config.refreshKeepAlive());
+    }
+
+    String table() {
+        return config.tableName();
+    }
+}

@@ -1,0 +1,120 @@
+package app.connections.wiring;
+
+import app.connections.api.lambda.Priming;
+import app.connections.catalog.AppCatalog;
+import app.connections.connection.Alerts;
+import app.connections.connection.ApiKeyCheck;
+import app.connections.connection.Connections;
+import app.connections.connection.RefreshTiming;
+import app.connections.connection.aws.KmsFingerprinter;
+import app.connections.connection.lifecycle.Revocations;
+import app.connections.grant.Grants;
+import app.connections.grant.aws.DynamoGrantStore;
+import app.connections.grant.aws.DynamoSpendLedger;
+import app.connections.oauth.ConnectFlow;
+import app.connections.platform.Config;
+import app.connections.platform.aws.AwsClients;
+import app.connections.portal.Portal;
+import app.connections.refresh.RefreshRun;
+import app.connections.refresh.TokenRefresher;
+import app.connections.resolve.Resolver;
+import app.connections.resolve.aws.DynamoAuditLog;
+import app.connections.workspace.Workspaces;
+import java.time.Clock;
+
+/**
+ * The composition root, above every feature: real adapters built from the configuration once per
+ * execution environment (a handler's no-arg constructor builds one), and each use case from one
+ * small factory per feature. Nothing here runs per invocation; nothing below imports it.
+ */
+public final class Services {
+    private final Adapters adapters;
+    private final OAuthWiring oauth;
+    private final LifecycleWiring lifecycle;
+    private final RefreshWiring refresh;
+
+    public Services(Config config, AwsClients aws, Clock clock) {
+        this.adapters = new Adapters(config, aws, clock);
+        this.oauth = new OAuthWiring(adapters);
+        this.lifecycle = new LifecycleWiring(adapters, oauth);
+        this.refresh = new RefreshWiring(adapters, oauth, lifecycle);
+    }
+
+    public static Services fromEnvironment() {
+        return new Services(Config.fromEnvironment(), new AwsClients(), Clock.systemUTC());
+    }
+
+    /**
+     * SnapStart priming for this environment: the SDK request path of every client built so far,
+     * then the function's own side-effect-free priming; before the snapshot, cached credentials
+     * are dropped (there are none at init, but nothing secret may ever be in a snapshot).
+     */
+    public void primeBeforeSnapshot(Runnable functionPriming) {
+        Priming.beforeSnapshot(() -> {
+            adapters.aws.primeRequestPath();
+            functionPriming.run();
+        }, () -> adapters.credentialCache().clear());
+    }
+
+    public Config config() {
+        return adapters.config;
+    }
+
+    /** When tokens are refreshed in this environment. */
+    public RefreshTiming refreshTiming() {
+        return adapters.timing();
+    }
+
+    /** The catalog of this environment, loaded once. */
+    public AppCatalog catalog() {
+        return adapters.catalog();
+    }
+
+    public Workspaces workspaces() {
+        return new Workspaces(adapters.workspaceRegistry());
+    }
+
+    public Connections connections() {
+        return new Connections(adapters.store(), adapters.workspaceAccess(), adapters.catalog(), adapters.vault(),
+                new ApiKeyCheck(adapters.providerHttp()), new KmsFingerprinter(adapters.aws.kms(), adapters.config.fingerprintKeyId()),
+                adapters.events(), lifecycle.reauthorizations(), lifecycle.revocations(), adapters.clock,
+                adapters.config.secretRecoveryDays());
+    }
+
+    public Alerts alerts() {
+        return new Alerts(adapters.store(), adapters.workspaceAccess());
+    }
+
+    public ConnectFlow connectFlow() {
+        return oauth.connectFlow(lifecycle);
+    }
+
+    public Revocations revocations() {
+        return lifecycle.revocations();
+    }
+
+    /** One token refresher per execution environment: its write budget is shared by every refresh here. */
+    public TokenRefresher tokenRefresher() {
+        return refresh.tokenRefresher();
+    }
+
+    public RefreshRun refreshRun() {
+        return refresh.refreshRun();
+    }
+
+    public Portal portal() {
+        return new Portal(adapters.store(), adapters.workspaceRegistry(), connectFlow(), tokenRefresher(), revocations(),
+                adapters.vault());
+    }
+
+    public Resolver resolver() {
+        return new Resolver(adapters.store(), adapters.vault(), tokenRefresher(), lifecycle.parkedRuns(),
+                new DynamoAuditLog(adapters.aws.dynamo(), adapters.table()), grants(), adapters.clock, adapters.credentialCache());
+    }
+
+    public Grants grants() {
+        return new Grants(adapters.store(), new DynamoGrantStore(adapters.aws.dynamo(), adapters.table()),
+                new DynamoSpendLedger(adapters.aws.dynamo(), adapters.table()), adapters.workspaceRegistry(), adapters.catalog(),
+                adapters.events(), adapters.clock, adapters.config.reservationTtl());
+    }
+}
