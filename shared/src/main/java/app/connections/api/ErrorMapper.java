@@ -7,7 +7,7 @@ import app.connections.platform.NotPermitted;
 import app.connections.platform.NotVisible;
 import app.connections.platform.PayloadTooLarge;
 import app.connections.platform.ProviderUnreachable;
-import app.connections.connection.StaleVersion;
+import app.connections.platform.StaleVersion;
 import app.connections.platform.DomainException;
 import app.connections.platform.NotSignedIn;
 

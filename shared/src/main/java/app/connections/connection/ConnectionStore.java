@@ -1,5 +1,6 @@
 package app.connections.connection;
 
+import app.connections.platform.StaleVersion;
 import app.connections.catalog.CredentialKind;
 import java.util.Optional;
 import java.util.Set;

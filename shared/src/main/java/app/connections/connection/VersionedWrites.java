@@ -1,5 +1,7 @@
 package app.connections.connection;
 
+import app.connections.platform.StaleVersion;
+
 /**
  * The one rule for writing a connection that others may write meanwhile (a rename, a refresh, a
  * reconnect, a revoke): read, decide, write with the version read; when the store answers

@@ -16,7 +16,7 @@ import app.connections.connection.Scope;
 import app.connections.vault.SecretRef;
 import app.connections.connection.Target;
 import app.connections.connection.RefreshTiming;
-import app.connections.connection.StaleVersion;
+import app.connections.platform.StaleVersion;
 import app.connections.connection.VersionedWrites;
 import app.connections.connection.TokenSchedule;
 import app.connections.events.ConnectionEvent;

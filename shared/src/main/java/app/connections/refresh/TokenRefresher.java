@@ -7,7 +7,7 @@ import app.connections.connection.ConnectionEvents;
 import app.connections.connection.ConnectionStatus;
 import app.connections.connection.ConnectionStore;
 import app.connections.catalog.CredentialKind;
-import app.connections.connection.StaleVersion;
+import app.connections.platform.StaleVersion;
 import app.connections.connection.TokenSchedule;
 import app.connections.connection.VersionedWrites;
 import app.connections.events.ConnectionEvent;

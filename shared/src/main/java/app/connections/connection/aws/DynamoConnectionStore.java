@@ -6,7 +6,7 @@ import static app.connections.platform.aws.Items.s;
 
 import app.connections.connection.Connection;
 import app.connections.connection.ConnectionStore;
-import app.connections.connection.StaleVersion;
+import app.connections.platform.StaleVersion;
 import app.connections.catalog.CredentialKind;
 import app.connections.connection.IdentityKey;
 import app.connections.connection.Page;

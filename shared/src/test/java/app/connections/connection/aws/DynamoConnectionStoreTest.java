@@ -10,7 +10,7 @@ import app.connections.catalog.CredentialKind;
 import app.connections.connection.Scope;
 import app.connections.local.aws.LocalAws;
 import app.connections.local.aws.LocalAwsExtension;
-import app.connections.connection.StaleVersion;
+import app.connections.platform.StaleVersion;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;

@@ -1,4 +1,4 @@
-package app.connections.connection;
+package app.connections.platform;
 
 /**
  * The store's answer to a write made from a version someone else has changed since (or an id that
