@@ -54,7 +54,7 @@ final class LocalFunction {
     /** Invokes with a JSON payload; returns the JSON result. */
     @SuppressWarnings({"unchecked", "rawtypes"})
     byte[] invoke(byte[] payload) throws IOException {
-        var context = app.connections.api.lambda.LocalLambdaContext.of(name, 20_000);
+        var context = app.connections.api.lambda.LocalLambdaContext.of(name, definition.timeoutSeconds() * 1000L);
         if (handler instanceof RequestStreamHandler stream) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             stream.handleRequest(new ByteArrayInputStream(payload), out, context);
