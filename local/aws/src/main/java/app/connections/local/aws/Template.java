@@ -7,11 +7,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.AbstractConstruct;
@@ -74,7 +78,10 @@ public final class Template {
         return defaults;
     }
 
-    /** Every {@code AWS::Serverless::Function}, with its environment merged over the Globals. */
+    /**
+     * Every {@code AWS::Serverless::Function}, with its environment merged over the Globals, its
+     * timeout (its own, else the Globals'), its HTTP API routes and its Schedule events.
+     */
     public List<Function> functions() {
         Map<String, Object> globalFunction = map(map(root, "Globals"), "Function");
         Map<String, Object> globalEnv = map(map(globalFunction, "Environment"), "Variables");
@@ -86,7 +93,7 @@ public final class Template {
             Map<String, Object> env = new LinkedHashMap<>(globalEnv);
             env.putAll(map(map(r.properties(), "Environment"), "Variables"));
             List<HttpRoute> routes = new ArrayList<>();
-            List<String> schedules = new ArrayList<>();
+            List<ScheduleEvent> schedules = new ArrayList<>();
             map(r.properties(), "Events").forEach((name, value) -> {
                 Map<String, Object> event = asMap(value);
                 Map<String, Object> props = map(event, "Properties");
@@ -95,13 +102,14 @@ public final class Template {
                     routes.add(new HttpRoute(name, String.valueOf(props.get("Method")).toUpperCase(),
                             String.valueOf(props.get("Path")), (String) auth.get("Authorizer")));
                 } else if ("Schedule".equals(event.get("Type"))) {
-                    schedules.add(withParameterDefaults(props.get("Schedule")));
+                    schedules.add(new ScheduleEvent(name, withParameterDefaults(props.get("Schedule")),
+                            !Boolean.FALSE.equals(props.get("Enabled"))));
                 }
             });
             functions.add(new Function(r.logicalId(), (String) r.properties().get("Handler"),
-                    String.valueOf(r.properties().get("CodeUri")), env, routes, schedules,
+                    String.valueOf(r.properties().get("CodeUri")), env,
                     intSetting(r.properties(), globalFunction, "Timeout", 3),
-                    intSetting(r.properties(), globalFunction, "MemorySize", 128)));
+                    intSetting(r.properties(), globalFunction, "MemorySize", 128), routes, schedules));
         }
         return functions;
     }
@@ -121,6 +129,11 @@ public final class Template {
     private static int intSetting(Map<String, Object> own, Map<String, Object> globals, String name, int lambdaDefault) {
         Object value = own.containsKey(name) ? own.get(name) : globals.get(name);
         return value == null ? lambdaDefault : Integer.parseInt(String.valueOf(value));
+    }
+
+    /** A resource's {@code Metadata} (how {@code sam build} builds a function), empty when it has none. */
+    public Map<String, Object> metadataOf(String logicalId) {
+        return map(asMap(map(root, "Resources").get(logicalId)), "Metadata");
     }
 
     /** The HTTP API's JWT authorizers and its default authorizer. */
@@ -152,13 +165,48 @@ public final class Template {
     }
 
     /**
+     * @param codeUri the function's Maven module (its shaded jar is {@link #jar()})
      * @param timeoutSeconds the function's {@code Timeout} (or the Globals', or Lambda's default 3 s)
      * @param memoryMb the function's {@code MemorySize} (or the Globals', or Lambda's default 128 MB)
      */
     public record Function(String logicalId, String handler, String codeUri, Map<String, Object> environment,
-                           List<HttpRoute> routes, List<String> schedules, int timeoutSeconds, int memoryMb) {
+                           int timeoutSeconds, int memoryMb, List<HttpRoute> routes, List<ScheduleEvent> scheduleEvents) {
         public String handlerClass() {
             return handler.substring(0, handler.indexOf("::"));
+        }
+
+        /** The schedule expressions of the function's Schedule events. */
+        public List<String> schedules() {
+            return scheduleEvents.stream().map(ScheduleEvent::expression).toList();
+        }
+
+        /** The shaded jar the module's build makes (functions/pom.xml), which {@code sam build} deploys. */
+        public String jar() {
+            return codeUri + "/target/function.jar";
+        }
+    }
+
+    /**
+     * An event of type {@code Schedule}: an EventBridge rule that invokes the function.
+     *
+     * @param expression {@code rate(…)} or {@code cron(…)}, as written
+     */
+    public record ScheduleEvent(String eventName, String expression, boolean enabled) {
+        private static final Pattern RATE =
+                Pattern.compile("^rate\\(\\s*(\\d+)\\s+(minutes?|hours?|days?)\\s*\\)$");
+
+        /** The period of a {@code rate(N unit)} expression; empty for {@code cron(…)}. */
+        public Optional<Duration> rate() {
+            Matcher m = RATE.matcher(expression.strip());
+            if (!m.matches()) {
+                return Optional.empty();
+            }
+            long n = Long.parseLong(m.group(1));
+            return Optional.of(switch (m.group(2).replaceFirst("s$", "")) {
+                case "minute" -> Duration.ofMinutes(n);
+                case "hour" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            });
         }
     }
 

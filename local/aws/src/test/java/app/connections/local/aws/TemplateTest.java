@@ -14,13 +14,40 @@ import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 class TemplateTest {
 
     @Test
-    void everyFunctionIsAJava21ModuleWhoseJarIsItsCodeUri(LocalAws local) {
+    void everyFunctionIsAJava21ModuleThatSamBuildsWithTheRootMakefile(LocalAws local) throws Exception {
+        String makefile = Files.readString(local.root().resolve("Makefile"));
         for (Template.Function f : local.template().functions()) {
-            String module = f.codeUri().replace("/target/function.jar", "");
-            assertThat(f.codeUri()).as(f.logicalId()).matches("^functions/[a-z-]+/target/function\\.jar$");
-            assertThat(Files.exists(local.root().resolve(module).resolve("pom.xml"))).as(module).isTrue();
+            assertThat(f.codeUri()).as(f.logicalId()).matches("^functions/[a-z-]+$");
+            assertThat(Files.exists(local.root().resolve(f.codeUri()).resolve("pom.xml"))).as(f.codeUri()).isTrue();
+            assertThat(f.jar()).isEqualTo(f.codeUri() + "/target/function.jar");
             assertThat(f.handler()).as(f.logicalId()).matches("^app\\.connections\\.functions\\.[a-z]+\\.[A-Za-z]+::handleRequest$");
+            assertThat(local.template().metadataOf(f.logicalId())).as(f.logicalId())
+                    .containsEntry("BuildMethod", "makefile").containsEntry("ContextPath", ".").containsEntry("WorkingDirectory", ".");
         }
+        assertThat(makefile).contains("build-%:");
+    }
+
+    @Test
+    void timeoutsAndSchedulesAreReadFromTheTemplate(LocalAws local) {
+        Template.Function refresher = local.function("RefresherFunction");
+        Template.Function workspaces = local.function("WorkspacesFunction");
+
+        assertThat(refresher.timeoutSeconds()).isEqualTo(300);
+        assertThat(workspaces.timeoutSeconds()).isEqualTo(20); // the Globals'
+        assertThat(refresher.scheduleEvents()).singleElement().satisfies(e -> {
+            assertThat(e.eventName()).isEqualTo("EveryFiveMinutes");
+            assertThat(e.enabled()).isTrue();
+            assertThat(e.rate()).contains(java.time.Duration.ofMinutes(5));
+        });
+        assertThat(workspaces.scheduleEvents()).isEmpty();
+    }
+
+    @Test
+    void rateExpressionsOfEveryUnitAndCronWhichHasNoRate() {
+        assertThat(new Template.ScheduleEvent("e", "rate(1 minute)", true).rate()).contains(java.time.Duration.ofMinutes(1));
+        assertThat(new Template.ScheduleEvent("e", "rate(2 hours)", true).rate()).contains(java.time.Duration.ofHours(2));
+        assertThat(new Template.ScheduleEvent("e", "rate(1 day)", true).rate()).contains(java.time.Duration.ofDays(1));
+        assertThat(new Template.ScheduleEvent("e", "cron(0 12 * * ? *)", true).rate()).isEmpty();
     }
 
     @Test

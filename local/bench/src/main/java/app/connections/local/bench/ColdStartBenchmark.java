@@ -98,7 +98,7 @@ public final class ColdStartBenchmark {
         targets.add(new Target("hello-world", "app.connections.local.bench.runtime.HelloHandler::handleRequest", runtime,
                 root.resolve("events/workspaces/list-workspaces.json"), helloEnv, null));
         for (Template.Function f : template.functions()) {
-            Path jar = root.resolve(f.codeUri());
+            Path jar = root.resolve(f.jar());
             String name = jar.getParent().getParent().getFileName().toString();
             Map<String, String> env = new LinkedHashMap<>(local.environmentOf(f.logicalId()));
             env.putAll(aws);

@@ -38,12 +38,17 @@ import java.util.regex.Pattern;
  *   route's user pool as the JWT authorizer would, the claims placed where the authorizer places
  *   them;</li>
  *   <li>the Lambda Invoke API ({@code POST /2015-03-31/functions/{name}/invocations}) for every
- *   function, as {@code sam local start-lambda} serves it.</li>
+ *   function, as {@code sam local start-lambda} serves it;</li>
+ *   <li>the template's Schedule events on their rate ({@link #runSchedules()}), and
+ *   {@code POST /local/run/{function}} to run one at once;</li>
+ *   <li>the HTTP API's OpenAPI document at {@code /openapi.yaml} (its server: this one, as the
+ *   request names it) and Swagger UI at {@code /docs}.</li>
  * </ul>
  */
 public final class DevServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern INVOKE = Pattern.compile("^/2015-03-31/functions/([^/]+)/invocations$");
+    private static final Pattern RUN = Pattern.compile("^/local/run/([^/]+)$");
     private static final DateTimeFormatter REQUEST_TIME =
             DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH).withZone(ZoneOffset.UTC);
 
@@ -51,6 +56,8 @@ public final class DevServer implements AutoCloseable {
     private final List<Route> routes = new ArrayList<>();
     private final Map<String, LocalFunction> functionsByName = new LinkedHashMap<>();
     private final String baseUrl;
+    private final ScheduledRuns schedules;
+    private final ApiDocs docs;
     /** Local pages: the demo builder page (and later the portal page). */
     private static final Map<String, String> STATIC_PAGES = Map.of("/", "/pages/builder.html", "/portal", "/pages/portal.html");
     /** Dev-only: a fresh ID token for a seeded user (bin/local); null in tests. */
@@ -60,8 +67,8 @@ public final class DevServer implements AutoCloseable {
                          JwtAuthorizer authorizer) {
     }
 
-    private DevServer(LocalAws local, int port, Map<String, String> localEnvironment) throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
+    private DevServer(HttpServer server, LocalAws local, Map<String, String> localEnvironment) {
+        this.server = server;
         baseUrl = "http://127.0.0.1:" + server.getAddress().getPort();
         Map<String, String> stackEnvironment = new LinkedHashMap<>();
         // the builder page and the OAuth callback are served here, so both point at this server
@@ -94,6 +101,8 @@ public final class DevServer implements AutoCloseable {
                         a == null ? null : authorizers.get(a.name())));
             }
         }
+        schedules = new ScheduledRuns(functionsByName.values(), stack, System.out::println);
+        docs = new ApiDocs(local.root().resolve("docs/openapi.yaml"), baseUrl);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/", this::handle);
         server.start();
@@ -109,9 +118,28 @@ public final class DevServer implements AutoCloseable {
      * environment. The local stack always lets provider calls reach loopback (stand-in providers).
      */
     public static DevServer start(LocalAws local, int port, Map<String, String> localEnvironment) throws IOException {
+        return start(bind(port), local, localEnvironment);
+    }
+
+    /** The dev server on a socket bound earlier ({@link #bind(int)}). */
+    static DevServer start(HttpServer bound, LocalAws local, Map<String, String> localEnvironment) {
         Map<String, String> env = new LinkedHashMap<>(localEnvironment);
         env.put("OUTBOUND_ALLOW_LOOPBACK", "true");
-        return new DevServer(local, port, env);
+        return new DevServer(bound, local, env);
+    }
+
+    /** Binds the loopback port (0 for any free one); a busy port throws {@link java.net.BindException}. */
+    static HttpServer bind(int port) throws IOException {
+        return HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
+    }
+
+    /** Runs the template's Schedule events on their rate (bin/local; tests trigger runs themselves). */
+    public void runSchedules() {
+        schedules.start();
+    }
+
+    ScheduledRuns schedules() {
+        return schedules;
     }
 
     /** Serves {@code GET /_dev/token?email=…} for the demo page (local stack only). */
@@ -125,40 +153,114 @@ public final class DevServer implements AutoCloseable {
 
     @Override
     public void close() {
+        schedules.close();
         server.stop(0);
     }
 
-    /** README command 1: moto, the bootstrap from template.yaml, the seed, and the dev server. */
+    /**
+     * README command 1 (bin/local): moto, the bootstrap from template.yaml, the seed, and the dev
+     * server, one progress line per step. The port is taken first: when it is busy, one line says so
+     * and nothing is started. Any failure stops moto and ends the process.
+     */
     public static void main(String[] args) throws Exception {
-        Path root = LocalAws.projectRoot();
-        int port = Integer.parseInt(Optional.ofNullable(System.getenv("CONNECTIONS_PORT")).orElse("8787"));
-        Template template = Template.load(root.resolve("template.yaml"));
-        MotoServer moto = MotoServer.start(root);
-        StackDescription stack = LocalAws.bootstrap(moto.endpoint(), template);
-        Path described = root.resolve(".local/stack.json");
-        stack.write(described);
-        LocalAws local = LocalAws.get();
-        Seed seed = Seed.load();
-        seed.apply(local);
-        ProviderStandIn provider = new ProviderStandIn();
-        seed.standInKeys().forEach(provider::accept);
-        DemoProvider demo = new DemoProvider(local, local.environmentOf(template.functions().get(0).logicalId()).get("SECRET_NAME_PREFIX"));
-        String catalog = System.getenv("CATALOG_FILE");
-        if (catalog == null || catalog.isBlank()) {
-            Path file = root.resolve(".local/dev-catalog.json");
-            var apps = JSON.createArrayNode();
-            JSON.readTree(provider.catalog()).path("apps").forEach(apps::add);
-            apps.add(JSON.readTree(demo.catalogApp()));
-            java.nio.file.Files.writeString(file, JSON.writeValueAsString(Map.of("apps", apps)));
-            catalog = file.toString();
+        long began = System.nanoTime();
+        String configured = Optional.ofNullable(System.getenv("CONNECTIONS_PORT")).filter(p -> !p.isBlank()).orElse("8787");
+        int port;
+        HttpServer bound;
+        try {
+            port = Integer.parseInt(configured.strip());
+            bound = bind(port);
+        } catch (IllegalArgumentException e) { // not a number, or out of range
+            System.err.println("bin/local: CONNECTIONS_PORT=" + configured + " is not a port number");
+            System.exit(2);
+            return;
+        } catch (java.net.BindException e) {
+            System.err.println(busyPort(configured.strip()));
+            System.exit(1);
+            return;
         }
-        try (DevServer server = start(local, port, Map.of("CATALOG_FILE", catalog))) {
+        MotoServer moto = null;
+        try {
+            Path root = LocalAws.projectRoot();
+            Template template = Template.load(root.resolve("template.yaml"));
+            long t = System.nanoTime();
+            moto = MotoServer.start(root);
+            step("moto", moto.endpoint() + " (log: .local/moto-*.log)", t);
+
+            t = System.nanoTime();
+            StackDescription stack = LocalAws.bootstrap(moto.endpoint(), template);
+            Path described = root.resolve(".local/stack.json");
+            stack.write(described);
+            step("stack", stack.resources().size() + " resources of template.yaml created in moto; .local/stack.json", t);
+
+            t = System.nanoTime();
+            LocalAws local = LocalAws.get();
+            Seed seed = Seed.load();
+            seed.apply(local);
+            ProviderStandIn provider = new ProviderStandIn();
+            seed.standInKeys().forEach(provider::accept);
+            DemoProvider demo = new DemoProvider(local, local.environmentOf(template.functions().get(0).logicalId()).get("SECRET_NAME_PREFIX"));
+            String catalog = System.getenv("CATALOG_FILE");
+            if (catalog == null || catalog.isBlank()) {
+                Path file = root.resolve(".local/dev-catalog.json");
+                var apps = JSON.createArrayNode();
+                JSON.readTree(provider.catalog()).path("apps").forEach(apps::add);
+                apps.add(JSON.readTree(demo.catalogApp()));
+                java.nio.file.Files.writeString(file, JSON.writeValueAsString(Map.of("apps", apps)));
+                catalog = file.toString();
+            }
+            step("seed", plural(seed.accounts().size(), "account") + ", "
+                    + plural(seed.accounts().stream().mapToInt(a -> a.workspaces().size()).sum(), "workspace") + ", "
+                    + plural(seed.users().size(), "user") + ", the demo OAuth server, the key-check stand-in", t);
+
+            DevServer server = start(bound, local, Map.of("CATALOG_FILE", catalog));
             server.serveDevTokens(email -> seed.token(local.stack(), email));
             StackDescription running = stack.withApiBaseUrl(server.baseUrl());
             running.write(described);
+            server.runSchedules();
             System.out.println(banner(running, seed, described));
-            moto.waitFor();
+            String since = Optional.ofNullable(System.getenv("CONNECTIONS_LOCAL_STARTED_MS")).filter(v -> v.matches("\\d+"))
+                    .map(ms -> "; " + duration((System.currentTimeMillis() - Long.parseLong(ms)) / 1000.0)
+                            + " since bin/local started").orElse("");
+            step("ready", server.baseUrl() + " (Ctrl-C stops it all)", began, since);
+            int exit = moto.waitFor();
+            System.err.println("bin/local: moto exited with " + exit + "; stopping");
+            server.close();
+            System.exit(1);
+        } catch (Exception | Error e) {
+            System.err.println("bin/local: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            e.printStackTrace();
+            if (moto != null) {
+                moto.close();
+            }
+            System.exit(1);
         }
+    }
+
+    static String busyPort(String port) {
+        return "bin/local: port " + port + " is already in use (another bin/local?); stop what uses it, "
+                + "or choose another port: CONNECTIONS_PORT=<port> bin/local";
+    }
+
+    private static void step(String name, String what, long startedNanos) {
+        step(name, what, startedNanos, "");
+    }
+
+    private static void step(String name, String what, long startedNanos, String more) {
+        System.out.println("==> " + name + ": " + what + " [" + seconds(startedNanos) + more + "]");
+    }
+
+    private static String plural(int n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
+
+    private static String seconds(long startedNanos) {
+        return duration((System.nanoTime() - startedNanos) / 1e9);
+    }
+
+    static String duration(double seconds) {
+        return seconds < 60 ? String.format(Locale.ROOT, "%.1f s", seconds)
+                : String.format(Locale.ROOT, "%d min %d s", (long) seconds / 60, (long) seconds % 60);
     }
 
     private static String banner(StackDescription stack, Seed seed, Path described) {
@@ -176,13 +278,21 @@ public final class DevServer implements AutoCloseable {
                 Seeded users: %s
                 Freshdesk and OpenAI key checks go to a local stand-in that accepts: %s
 
+                Add a user of any role: bin/user add <email> --account <id> [--account-role admin|member]
+                  [--workspace <id> --role admin|editor]... or bin/user add <email> --account <id> --portal <workspace>
+
                 Try the OAuth popup: open %s/ and click "Connect New Account" (app "demo",
                 a local OAuth server: sign in with any user name).
                 The client portal: %s/portal (as client@acme.test).
+                The API, documented and callable: %s/docs (OpenAPI document: %s/openapi.yaml)
+                Invoke any function: bin/invoke <FunctionLogicalId> <event.json>
+                The scheduled refresher runs on the template's rate; run it now:
+                  curl -X POST %s/local/run/RefresherFunction
                 Stop with Ctrl-C.
                 """.formatted(stack.apiBaseUrl(), stack.endpoint(), stack.region(), described,
                 seed.accountAdminEmail(), stack.apiBaseUrl(), seed.demoAccountId(), String.join(", ", seed.emails()),
-                String.join(", ", seed.standInKeys().keySet()), stack.apiBaseUrl(), stack.apiBaseUrl());
+                String.join(", ", seed.standInKeys().keySet()), stack.apiBaseUrl(), stack.apiBaseUrl(), stack.apiBaseUrl(),
+                stack.apiBaseUrl(), stack.apiBaseUrl());
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -192,6 +302,15 @@ public final class DevServer implements AutoCloseable {
             Matcher invoke = INVOKE.matcher(path);
             if (invoke.matches() && method.equals("POST")) {
                 invokeFunction(exchange, URLDecoder.decode(invoke.group(1), StandardCharsets.UTF_8));
+                return;
+            }
+            Matcher run = RUN.matcher(path);
+            if (run.matches() && method.equals("POST")) {
+                runNow(exchange, URLDecoder.decode(run.group(1), StandardCharsets.UTF_8));
+                return;
+            }
+            if (method.equals("GET") && docs.serves(path)) {
+                docs.serve(exchange, path);
                 return;
             }
             if (method.equals("GET") && STATIC_PAGES.containsKey(path)) {
@@ -338,13 +457,30 @@ public final class DevServer implements AutoCloseable {
         }
     }
 
+    /** {@code POST /local/run/{function}}: one run of a scheduled function now, with its result. */
+    private void runNow(HttpExchange exchange, String name) throws IOException {
+        Optional<ScheduledRuns.Plan> plan = schedules.plan(name);
+        if (plan.isEmpty()) {
+            send(exchange, 404, Map.of("content-type", "application/json"), JSON.writeValueAsBytes(Map.of("message",
+                    "no function with a Schedule event named " + name + "; scheduled: "
+                            + schedules.plans().stream().map(p -> p.function().definition().logicalId()).distinct().toList())));
+            return;
+        }
+        try {
+            send(exchange, 200, Map.of("content-type", "application/json"), schedules.run(plan.get(), "local/run"));
+        } catch (RuntimeException e) {
+            send(exchange, 500, Map.of("content-type", "application/json"), JSON.writeValueAsBytes(Map.of(
+                    "errorMessage", String.valueOf(e.getMessage()), "errorType", e.getClass().getName())));
+        }
+    }
+
     private void servePage(HttpExchange exchange, String resource) throws IOException {
         try (InputStream in = DevServer.class.getResourceAsStream(resource)) {
             send(exchange, 200, Map.of("content-type", "text/html; charset=utf-8", "cache-control", "no-store"), in.readAllBytes());
         }
     }
 
-    private static void send(HttpExchange exchange, int status, Map<String, String> headers, byte[] body) throws IOException {
+    static void send(HttpExchange exchange, int status, Map<String, String> headers, byte[] body) throws IOException {
         headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
         exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
         if (body.length > 0) {
