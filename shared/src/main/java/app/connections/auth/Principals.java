@@ -1,5 +1,7 @@
 package app.connections.auth;
 
+import app.connections.ids.WorkspaceId;
+import app.connections.ids.AccountId;
 import app.connections.platform.NotSignedIn;
 import java.util.HashMap;
 import java.util.Locale;
@@ -12,7 +14,6 @@ import java.util.regex.Pattern;
  * a token lacking the claims that kind needs is refused, never guessed at.
  */
 public final class Principals {
-    private static final Pattern ID = Pattern.compile("^[A-Za-z0-9_-]{1,64}$");
     private static final String RESERVED_ACCOUNT_ID = "oauth-apps";
 
     private Principals() {
@@ -36,7 +37,7 @@ public final class Principals {
             throw new NotSignedIn("token is not a portal token");
         }
         return new PortalClient(requireClaim(claims, "sub"), requireAccountId(claims),
-                requireId(claims, "custom:workspace_id"));
+                requireId(claims, "custom:workspace_id", WorkspaceId::parse));
     }
 
     /** Parses {@code "<workspaceId>:<role>,…"}; a malformed entry makes the whole token unusable. */
@@ -47,7 +48,7 @@ public final class Principals {
         }
         for (String entry : value.split(",")) {
             String[] parts = entry.strip().split(":", -1);
-            if (parts.length != 2 || !ID.matcher(parts[0]).matches()) {
+            if (parts.length != 2 || WorkspaceId.parse(parts[0]).isEmpty()) {
                 throw new NotSignedIn("token carries malformed workspace roles");
             }
             WorkspaceRole role = switch (parts[1].toLowerCase(Locale.ROOT)) {
@@ -73,16 +74,17 @@ public final class Principals {
      * and our OAuth client registrations live under {@code <prefix>/oauth-apps/…}.
      */
     private static String requireAccountId(Map<String, String> claims) {
-        String accountId = requireId(claims, "custom:account_id");
+        String accountId = requireId(claims, "custom:account_id", AccountId::parse);
         if (accountId.equals(RESERVED_ACCOUNT_ID)) {
             throw new NotSignedIn("token carries a reserved custom:account_id");
         }
         return accountId;
     }
 
-    private static String requireId(Map<String, String> claims, String name) {
+    private static String requireId(Map<String, String> claims, String name,
+                                    java.util.function.Function<String, java.util.Optional<?>> rule) {
         String value = requireClaim(claims, name);
-        if (!ID.matcher(value).matches()) {
+        if (rule.apply(value).isEmpty()) {
             throw new NotSignedIn("token carries a malformed " + name + " claim");
         }
         return value;

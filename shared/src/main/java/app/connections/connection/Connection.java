@@ -1,5 +1,8 @@
 package app.connections.connection;
 
+import app.connections.ids.WorkspaceId;
+import app.connections.ids.ConnectionId;
+import app.connections.ids.AccountId;
 import app.connections.vault.SecretRef;
 import app.connections.catalog.CredentialKind;
 import app.connections.platform.InvalidState;
@@ -47,11 +50,11 @@ public record Connection(
     public static final int MAX_LABEL_LENGTH = 100;
 
     public Connection {
-        requireId(id, "id");
-        requireId(accountId, "accountId");
+        ConnectionId.require("id", id);
+        AccountId.require("accountId", accountId);
         Objects.requireNonNull(workspaceId, "workspaceId");
         Objects.requireNonNull(scope, "scope");
-        workspaceId.ifPresent(ws -> requireId(ws, "workspaceId"));
+        workspaceId.ifPresent(ws -> WorkspaceId.require("workspaceId", ws));
         if (scope == Scope.WORKSPACE && workspaceId.isEmpty()) {
             throw new IllegalArgumentException("a workspace-scoped connection needs a workspaceId");
         }

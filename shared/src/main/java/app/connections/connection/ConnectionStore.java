@@ -43,8 +43,8 @@ public interface ConnectionStore {
     Optional<Connection> find(String connectionId);
 
     /**
-     * One page of the picker of a workspace: its offered connections (and, later, granted account
-     * connections), for one app when given, of the given kinds (all when empty), sorted by label.
+     * One page of the picker of a workspace: its offered connections and the account connections
+     * granted to it (their grant copies), for one app when given, of the given kinds (all when empty), sorted by label.
      * Exactly one query per page.
      */
     Page<Connection> picker(String accountId, String workspaceId, Optional<String> app, Set<CredentialKind> kinds,

@@ -1,11 +1,17 @@
 package app.connections.connection;
 
+import app.connections.ids.WorkspaceId;
+import app.connections.ids.AccountId;
 import app.connections.workspace.Workspace;
 
 /** Where a connection route points: a workspace ({@code /workspaces/{id}/…}) or an account ({@code /accounts/{id}/…}). */
 public record Target(Scope scope, String ownerId) {
     public Target {
-        Workspace.requireId(scope == Scope.WORKSPACE ? "workspaceId" : "accountId", ownerId);
+        if (scope == Scope.WORKSPACE) {
+            WorkspaceId.require("workspaceId", ownerId);
+        } else {
+            AccountId.require("accountId", ownerId);
+        }
     }
 
     public static Target workspace(String workspaceId) {

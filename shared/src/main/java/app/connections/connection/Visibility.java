@@ -1,5 +1,6 @@
 package app.connections.connection;
 
+import app.connections.ids.ConnectionId;
 import app.connections.auth.BuilderUser;
 import app.connections.auth.PortalClient;
 import app.connections.catalog.CredentialKind;
@@ -13,15 +14,12 @@ import java.util.Optional;
  * answered exactly as an id that never existed.
  */
 public final class Visibility {
-    /** The longest connection id we ever issue; anything longer is not looked up. */
-    public static final int MAX_ID_LENGTH = 64;
-
     private Visibility() {
     }
 
-    /** Whether an id is worth looking up at all. */
+    /** Whether an id is worth looking up at all (one that cannot be a connection id is simply not found). */
     public static boolean plausibleId(String connectionId) {
-        return connectionId != null && !connectionId.isEmpty() && connectionId.length() <= MAX_ID_LENGTH;
+        return ConnectionId.parse(connectionId).isPresent();
     }
 
     /** Builder: a connection of the caller's account, living exactly where the route points (workspace or account). */

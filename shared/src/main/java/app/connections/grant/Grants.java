@@ -1,5 +1,6 @@
 package app.connections.grant;
 
+import app.connections.ids.WorkspaceId;
 import app.connections.auth.BuilderUser;
 import app.connections.catalog.AppCatalog;
 import app.connections.connection.Connection;
@@ -63,7 +64,7 @@ public final class Grants {
 
     public Granted grant(BuilderUser caller, String accountId, String connectionId, String workspaceId, Optional<Long> capMicros) {
         Connection c = accountConnection(caller, accountId, connectionId);
-        Workspace.requireId("workspaceId", workspaceId);
+        WorkspaceId.require("workspaceId", workspaceId);
         workspaces.find(accountId, workspaceId).orElseThrow(() -> new NotVisible("workspace"));
         if (c.status() == ConnectionStatus.REVOKED) {
             throw new InvalidState("connection_revoked", "a revoked connection cannot be granted");

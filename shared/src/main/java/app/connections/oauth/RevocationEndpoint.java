@@ -1,5 +1,6 @@
 package app.connections.oauth;
 
+import app.connections.platform.Json;
 import app.connections.catalog.App;
 import app.connections.catalog.OAuth2Spec;
 import app.connections.provider.ProviderHttp;
@@ -75,7 +76,7 @@ public final class RevocationEndpoint {
             return true;
         }
         try {
-            String error = app.connections.platform.Json.MAPPER.readTree(response.body()).path("error").asText("");
+            String error = Json.MAPPER.readTree(response.body()).path("error").asText("");
             return error.equals("invalid_client") || error.equals("unauthorized_client");
         } catch (java.io.IOException | RuntimeException notJson) {
             return false;

@@ -1,5 +1,10 @@
 package app.connections.resolve;
 
+import app.connections.ids.WorkspaceId;
+import app.connections.ids.ConnectionId;
+import app.connections.ids.AccountId;
+import app.connections.platform.InvalidField;
+import app.connections.grant.Money;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -19,7 +24,8 @@ public record ResolveRequest(String connectionId, String accountId, String works
         this(connectionId, accountId, workspaceId, runId, stepId, estimatedCostMicros, false);
     }
 
-    private static final Pattern ID = Pattern.compile("^[A-Za-z0-9_.:-]{1,128}$");
+    /** The runtime's own run and step ids (ours follow their own rules: {@link ConnectionId}, {@link AccountId}, {@link WorkspaceId}). */
+    private static final Pattern RUN_ID = Pattern.compile("^[A-Za-z0-9_.:-]{1,128}$");
 
     /** The request, or empty when a member is missing or malformed (the runtime gets {@code denied/bad_request}). */
     public static Optional<ResolveRequest> parse(Map<String, Object> input) {
@@ -27,7 +33,13 @@ public record ResolveRequest(String connectionId, String accountId, String works
         String[] values = new String[names.length];
         for (int i = 0; i < names.length; i++) {
             Object v = input == null ? null : input.get(names[i]);
-            if (!(v instanceof String s) || !ID.matcher(s).matches()) {
+            boolean valid = v instanceof String s && switch (names[i]) {
+                case "connectionId" -> ConnectionId.parse(s).isPresent();
+                case "accountId" -> AccountId.parse(s).isPresent();
+                case "workspaceId" -> WorkspaceId.parse(s).isPresent();
+                default -> RUN_ID.matcher(s).matches();
+            };
+            if (!valid) {
                 return Optional.empty();
             }
             values[i] = (String) v;
@@ -35,8 +47,8 @@ public record ResolveRequest(String connectionId, String accountId, String works
         Optional<Long> estimate = Optional.empty();
         if (input.get("estimatedCostUsd") != null) {
             try {
-                estimate = Optional.of(app.connections.grant.Money.micros(input.get("estimatedCostUsd"), "estimatedCostUsd"));
-            } catch (app.connections.platform.InvalidField e) {
+                estimate = Optional.of(Money.micros(input.get("estimatedCostUsd"), "estimatedCostUsd"));
+            } catch (InvalidField e) {
                 return Optional.empty();
             }
         }

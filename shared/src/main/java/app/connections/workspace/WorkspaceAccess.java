@@ -1,5 +1,6 @@
 package app.connections.workspace;
 
+import app.connections.ids.WorkspaceId;
 import app.connections.auth.BuilderUser;
 import app.connections.auth.WorkspaceRole;
 import app.connections.platform.NotPermitted;
@@ -19,7 +20,7 @@ public final class WorkspaceAccess {
 
     /** Any member (admin or editor) of the workspace. */
     public Workspace requireMember(BuilderUser user, String workspaceId) {
-        Workspace.requireId("workspaceId", workspaceId);
+        WorkspaceId.require("workspaceId", workspaceId);
         Workspace workspace = registry.find(user.accountId(), workspaceId)
                 .orElseThrow(() -> new NotVisible("workspace"));
         user.roleIn(workspaceId).orElseThrow(() -> new NotVisible("workspace"));

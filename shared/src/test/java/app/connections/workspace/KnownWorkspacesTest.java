@@ -54,10 +54,13 @@ class KnownWorkspacesTest {
     @Test
     void aWorkspaceNotFoundIsAskedForEveryTimeSoANewOneIsUsableAtOnce() {
         assertThat(known.find("acct-1", "ws-new")).isEmpty();
+        assertThat(known.find("acct-1", "ws-new")).isEmpty();
+        assertThat(registry.finds).as("an unknown workspace is never remembered as unknown").isEqualTo(2);
 
-        known.put(new Workspace("ws-new", "acct-1", "New"));
+        registry.put(new Workspace("ws-new", "acct-1", "New")); // created by another execution environment
 
         assertThat(known.find("acct-1", "ws-new")).map(Workspace::name).contains("New");
+        assertThat(registry.finds).isEqualTo(3);
     }
 
     @Test

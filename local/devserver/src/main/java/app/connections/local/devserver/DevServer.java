@@ -58,7 +58,7 @@ public final class DevServer implements AutoCloseable {
     private final String baseUrl;
     private final ScheduledRuns schedules;
     private final ApiDocs docs;
-    /** Local pages: the demo builder page (and later the portal page). */
+    /** Local pages: the demo builder page and the client portal page. */
     private static final Map<String, String> STATIC_PAGES = Map.of("/", "/pages/builder.html", "/portal", "/pages/portal.html");
     /** Dev-only: a fresh ID token for a seeded user (bin/local); null in tests. */
     private volatile java.util.function.Function<String, String> devTokens;
