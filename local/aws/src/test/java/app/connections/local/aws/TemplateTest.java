@@ -35,7 +35,7 @@ class TemplateTest {
         assertThat(refresher.timeoutSeconds()).isEqualTo(300);
         assertThat(workspaces.timeoutSeconds()).isEqualTo(20); // the Globals'
         assertThat(refresher.scheduleEvents()).singleElement().satisfies(e -> {
-            assertThat(e.eventName()).isEqualTo("EveryFiveMinutes");
+            assertThat(e.eventName()).isEqualTo("RefreshSchedule");
             assertThat(e.enabled()).isTrue();
             assertThat(e.rate()).contains(java.time.Duration.ofMinutes(5));
         });
