@@ -63,12 +63,14 @@ public final class ConnectFlow {
     private final URI redirectUri;
     private final int recoveryWindowDays;
     private final RefreshTiming timing;
+    private final CodeSeal codes;
 
     public ConnectFlow(ConnectSessionStore sessions, ConnectionStore connections, ConnectionAccess access, AppCatalog catalog,
                        OAuthClients clients, TokenEndpoint tokenEndpoint, IdentityReader identities, Vault vault,
                        EventPublisher events, Reauthorizations reauthorizations, Clock clock, URI redirectUri,
-                       int recoveryWindowDays, RefreshTiming timing) {
+                       int recoveryWindowDays, RefreshTiming timing, CodeSeal codes) {
         this.timing = timing;
+        this.codes = codes;
         this.sessions = sessions;
         this.connections = connections;
         this.access = access;
@@ -95,7 +97,7 @@ public final class ConnectFlow {
                 throw new InvalidField("reconnectConnectionId", "no such connection here");
             }
         }
-        return createSessionAs(accountId, target, caller.userId(), request);
+        return createSessionAs(accountId, target, caller.userId(), ConnectSession.Opener.BUILDER, request);
     }
 
     /**
@@ -103,7 +105,8 @@ public final class ConnectFlow {
      * above, or a portal client in its own workspace); the connection records {@code userId} as
      * the person who authorized it.
      */
-    public ConnectSession createSessionAs(String accountId, Target target, String userId, NewConnectSession request) {
+    public ConnectSession createSessionAs(String accountId, Target target, String userId, ConnectSession.Opener opener,
+                                          NewConnectSession request) {
         App app = catalog.find(request.app()).orElseThrow(() -> new InvalidField("app", "unknown app"));
         if (!app.supports(CredentialKind.OAUTH2)) {
             throw new InvalidField("app", app.name() + " does not connect with OAuth 2.0");
@@ -123,8 +126,9 @@ public final class ConnectFlow {
         Instant now = clock.instant();
         ConnectSession session = new ConnectSession(Pkce.randomToken(), accountId,
                 target.scope() == Scope.WORKSPACE ? Optional.of(target.ownerId()) : Optional.empty(),
-                target.scope(), app.key(), label, fields, reconnect, userId, now, now.plus(SESSION_LIFETIME),
-                ConnectSessionStatus.CREATED, Optional.empty(), Optional.empty(), 0);
+                target.scope(), app.key(), label, fields, reconnect, userId, opener, Optional.ofNullable(request.nonce()), now,
+                now.plus(SESSION_LIFETIME), ConnectSessionStatus.CREATED, Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), 0);
         sessions.create(session);
         return session;
     }
@@ -181,13 +185,19 @@ public final class ConnectFlow {
             params.put("code_challenge_method", "S256");
         }
         params.putAll(spec.extraAuthorizationParams());
+        params.putAll(spec.consentParams()); // the consent screen every time, where the provider can be told so
         URI base = app.expand(spec.authorizationUrl(), fields);
         String query = params.entrySet().stream()
                 .map(e -> enc(e.getKey()) + "=" + enc(e.getValue())).collect(Collectors.joining("&"));
         return URI.create(base + (base.getRawQuery() == null ? "?" : "&") + query);
     }
 
-    /** The provider's redirect back. Never calls the token endpoint unless the state is one we issued, unused and unexpired. */
+    /**
+     * The provider's redirect back: checks the state (ours, unused, unexpired), the provider's error and
+     * the issuer (RFC 9207), then seals the authorization code with the session and answers a one-time
+     * completion code for the popup to hand to its opener. No token request is made here: a provider
+     * that skips its consent screen may be sending back someone else's account (docs/security.md).
+     */
     public CallbackResult callback(Map<String, String> params) {
         Instant now = clock.instant();
         String state = params.get("state");
@@ -197,22 +207,72 @@ public final class ConnectFlow {
             return new CallbackResult.Failed("invalid_state");
         }
         ConnectSession session = found.get();
-        String connectionId;
         try {
-            connectionId = complete(session, params, now);
+            String code = authorizationCode(session, params, now);
+            String completionCode = Pkce.randomToken();
+            if (!sessions.update(session.authorized(codes.seal(session.id(), code), CompletionCodes.hash(completionCode)))) {
+                throw new OAuthFlowException("session_used", "the connect session was already used; start again", null);
+            }
+            return new CallbackResult.Authorized(session.id(), completionCode, session.nonce());
         } catch (OAuthFlowException e) {
             abandon(session);
             return new CallbackResult.Failed(e.code());
         } catch (RuntimeException e) {
-            // our storage, the vault or the bus failed: the popup still reports back, nothing is left half-made
+            // our storage or KMS failed: the popup still reports back, nothing is left half-made
             LOG.error("OAuth callback of session {} ({}) failed: {}", session.id(), session.app(), e.toString());
             abandon(session);
             return new CallbackResult.Failed("internal_error");
         }
+    }
+
+    /** Who completes a connect session: the signed-in caller of the page, from its own token. */
+    public record Completer(String accountId, String userId, ConnectSession.Opener opener) {
+    }
+
+    /**
+     * The opener's signed-in page completes the flow with the completion code the popup posted to it.
+     * Only the person who created the session, signed in on the same kind of page, through the same
+     * workspace or account, may; anyone else is answered as if the session did not exist. Only then is
+     * the code exchanged (with the session's PKCE verifier) and the tokens stored.
+     */
+    public CallbackResult complete(Completer who, Target target, String sessionId, String completionCode) {
+        Instant now = clock.instant();
+        ConnectSession session = Optional.ofNullable(sessionId).filter(id -> id.length() <= 64).flatMap(sessions::find)
+                .filter(s -> s.accountId().equals(who.accountId()) && s.userId().equals(who.userId())
+                        && s.opener() == who.opener() && s.scope() == target.scope() && s.scopeOwner().equals(target.ownerId()))
+                .orElseThrow(() -> new NotVisible("connect session"));
+        if (session.status() != ConnectSessionStatus.AUTHORIZED) {
+            return new CallbackResult.Failed(session.status() == ConnectSessionStatus.STARTED ? "not_authorized_yet" : "session_used");
+        }
+        if (!CompletionCodes.matches(completionCode, session.completionHash().orElseThrow())) {
+            LOG.warn("connect session {} ({}) was presented a wrong completion code: ended", session.id(), session.app());
+            abandon(session);
+            return new CallbackResult.Failed("invalid_completion_code");
+        }
+        if (session.expiredAt(now)) {
+            abandon(session);
+            return new CallbackResult.Failed("session_expired");
+        }
+        ConnectSession completing = session.completing();
+        if (!sessions.update(completing)) {
+            return new CallbackResult.Failed("session_used");
+        }
+        completing = completing.withVersion(session.version() + 1);
+        String connectionId;
         try {
-            sessions.update(session.ended(ConnectSessionStatus.COMPLETED));
+            connectionId = exchange(completing, codes.open(session.id(), session.sealedCode().orElseThrow()), now);
+        } catch (OAuthFlowException e) {
+            abandon(completing);
+            return new CallbackResult.Failed(e.code());
         } catch (RuntimeException e) {
-            // the connection is made; the session's state was used up before the token call and it expires anyway
+            LOG.error("completing OAuth session {} ({}) failed: {}", session.id(), session.app(), e.toString());
+            abandon(completing);
+            return new CallbackResult.Failed("internal_error");
+        }
+        try {
+            sessions.update(completing.ended(ConnectSessionStatus.COMPLETED));
+        } catch (RuntimeException e) {
+            // the connection is made; the session cannot be completed twice (it is no longer AUTHORIZED)
             LOG.warn("OAuth session {} connected {} but could not be marked completed: {}", session.id(), connectionId, e.toString());
         }
         return new CallbackResult.Connected(connectionId, connectionId.equals(session.pendingConnectionId().orElse(null)));
@@ -233,7 +293,8 @@ public final class ConnectFlow {
         }
     }
 
-    private String complete(ConnectSession session, Map<String, String> params, Instant now) {
+    /** The authorization code of a callback that passed every check (provider error, expiry, issuer, code present). */
+    private String authorizationCode(ConnectSession session, Map<String, String> params, Instant now) {
         String error = params.get("error");
         if (error != null) {
             throw new OAuthFlowException(ERROR_CODE.matcher(error).matches() ? error : "provider_error", "the provider refused", null);
@@ -244,13 +305,22 @@ public final class ConnectFlow {
         App app = catalog.find(session.app()).orElseThrow(() -> new OAuthFlowException("app_not_configured", "unknown app", null));
         String expectedIssuer = app.oauth2().issuer();
         String iss = params.get("iss");
+        if (iss == null && app.oauth2().sendsIssuer()) {
+            throw new OAuthFlowException("issuer_missing", "the authorization response did not name its issuer (RFC 9207)", null);
+        }
         if (iss != null && expectedIssuer != null && !iss.equals(expectedIssuer)) {
             throw new OAuthFlowException("issuer_mismatch", "the authorization response came from another issuer", null);
         }
         String code = params.get("code");
-        if (code == null || code.isBlank()) {
+        if (code == null || code.isBlank() || code.length() > 4096) {
             throw new OAuthFlowException("invalid_request", "the provider sent no authorization code", null);
         }
+        return code;
+    }
+
+    /** The code exchanged (PKCE), the external account read, the tokens stored on the right connection. */
+    private String exchange(ConnectSession session, String code, Instant now) {
+        App app = catalog.find(session.app()).orElseThrow(() -> new OAuthFlowException("app_not_configured", "unknown app", null));
         OAuthClient client = clients.find(app.key())
                 .orElseThrow(() -> new OAuthFlowException("app_not_configured", app.name() + " is not set up for OAuth here", null));
         TokenEndpoint.Exchange exchange = tokenEndpoint.exchangeCode(app, client, code, redirectUri.toString(),

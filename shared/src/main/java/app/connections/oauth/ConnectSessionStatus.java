@@ -6,7 +6,11 @@ public enum ConnectSessionStatus {
     CREATED,
     /** The popup went to the consent screen; waiting for the callback. */
     STARTED,
-    /** The callback connected an account. */
+    /** The provider answered with a code (sealed); waiting for the creator to complete from their own page. */
+    AUTHORIZED,
+    /** The creator completed; the code is being exchanged. */
+    COMPLETING,
+    /** An account was connected. */
     COMPLETED,
     /** The flow ended without a connection. */
     FAILED

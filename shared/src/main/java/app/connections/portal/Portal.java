@@ -8,6 +8,7 @@ import app.connections.connection.ConnectionStatus;
 import app.connections.connection.ConnectionStore;
 import app.connections.catalog.CredentialKind;
 import app.connections.connection.Target;
+import app.connections.oauth.CallbackResult;
 import app.connections.oauth.ConnectFlow;
 import app.connections.oauth.ConnectSession;
 import app.connections.oauth.NewConnectSession;
@@ -57,7 +58,14 @@ public final class Portal {
     public ConnectSession connect(PortalClient client, NewConnectSession request) {
         workspaces.find(client.accountId(), client.workspaceId()).orElseThrow(() -> new NotVisible("workspace"));
         return flow.createSessionAs(client.accountId(), Target.workspace(client.workspaceId()), client.userId(),
-                new NewConnectSession(request.app(), request.label(), request.fields(), null));
+                ConnectSession.Opener.PORTAL, new NewConnectSession(request.app(), request.label(), request.fields(), null,
+                        request.nonce()));
+    }
+
+    /** The client's own portal page completes the flow its popup authorized (only the client who started it). */
+    public CallbackResult complete(PortalClient client, String sessionId, String completionCode) {
+        return flow.complete(new ConnectFlow.Completer(client.accountId(), client.userId(), ConnectSession.Opener.PORTAL),
+                Target.workspace(client.workspaceId()), sessionId, completionCode);
     }
 
     public String startUrl(ConnectSession session) {
@@ -69,7 +77,7 @@ public final class Portal {
     }
 
     /** Fresh tokens now, under the same lease as every refresh; the superseded refresh token is revoked at the provider. */
-    public Rotation rotate(PortalClient client, String connectionId) {
+    public Rotation rotate(PortalClient client, String connectionId, String nonce) {
         Connection c = own(client, connectionId);
         if (c.status() == ConnectionStatus.REVOKED) {
             throw new InvalidState("connection_revoked", "a revoked connection cannot be rotated; connect the app again");
@@ -89,7 +97,7 @@ public final class Portal {
             return new Rotation.Rotated(refreshed.connection());
         }
         ConnectSession session = flow.createSessionAs(client.accountId(), Target.workspace(client.workspaceId()), client.userId(),
-                new NewConnectSession(c.app(), null, c.fields(), c.id()));
+                ConnectSession.Opener.PORTAL, new NewConnectSession(c.app(), null, c.fields(), c.id(), nonce));
         return new Rotation.ReauthorizationRequired(flow.startUrl(session).toString());
     }
 

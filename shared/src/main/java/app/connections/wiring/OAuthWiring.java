@@ -8,6 +8,7 @@ import app.connections.oauth.OAuthProviderRevocation;
 import app.connections.oauth.RevocationEndpoint;
 import app.connections.oauth.TokenEndpoint;
 import app.connections.oauth.aws.DynamoConnectSessionStore;
+import app.connections.oauth.aws.KmsCodeSeal;
 
 /** The OAuth connect flow and the provider endpoints (token, identity, revocation). */
 final class OAuthWiring {
@@ -21,7 +22,8 @@ final class OAuthWiring {
         return new ConnectFlow(new DynamoConnectSessionStore(a.aws.dynamo(), a.table()), a.store(),
                 new ConnectionAccess(a.workspaceAccess(), a.store()), a.catalog(), a.oauthClients(), tokenEndpoint(),
                 new IdentityReader(a.providerHttp()), a.vault(), a.events(), lifecycle.reauthorizations(), a.clock,
-                a.config.oauthRedirectUri(), a.config.secretRecoveryDays(), a.timing());
+                a.config.oauthRedirectUri(), a.config.secretRecoveryDays(), a.timing(),
+                new KmsCodeSeal(a.aws.kms(), a.config.kmsKeyId()));
     }
 
     TokenEndpoint tokenEndpoint() {

@@ -101,6 +101,10 @@ public final class DynamoConnectSessionStore implements ConnectSessionStore {
         }
         session.reconnectConnectionId().ifPresent(id -> item.put("reconnectConnectionId", s(id)));
         item.put("userId", s(session.userId()));
+        item.put("opener", s(session.opener().name()));
+        session.nonce().ifPresent(v -> item.put("nonce", s(v)));
+        session.sealedCode().ifPresent(v -> item.put("sealedCode", s(v)));
+        session.completionHash().ifPresent(v -> item.put("completionHash", s(v)));
         item.put("createdAt", s(session.createdAt().toString()));
         item.put("expiresAt", s(session.expiresAt().toString()));
         item.put("status", s(session.status().name()));
@@ -119,8 +123,11 @@ public final class DynamoConnectSessionStore implements ConnectSessionStore {
         }
         return new ConnectSession(str(item, "id"), str(item, "accountId"), optStr(item, "workspaceId"),
                 Scope.valueOf(str(item, "scope")), str(item, "app"), optStr(item, "label"), fields,
-                optStr(item, "reconnectConnectionId"), str(item, "userId"), Instant.parse(str(item, "createdAt")),
-                Instant.parse(str(item, "expiresAt")), ConnectSessionStatus.valueOf(str(item, "status")),
-                optStr(item, "codeVerifier"), optStr(item, "pendingConnectionId"), num(item, "version"));
+                optStr(item, "reconnectConnectionId"), str(item, "userId"),
+                ConnectSession.Opener.valueOf(optStr(item, "opener").orElse("BUILDER")), optStr(item, "nonce"),
+                Instant.parse(str(item, "createdAt")), Instant.parse(str(item, "expiresAt")),
+                ConnectSessionStatus.valueOf(str(item, "status")), optStr(item, "codeVerifier"),
+                optStr(item, "pendingConnectionId"), optStr(item, "sealedCode"), optStr(item, "completionHash"),
+                num(item, "version"));
     }
 }

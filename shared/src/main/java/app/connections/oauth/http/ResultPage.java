@@ -1,6 +1,7 @@
 package app.connections.oauth.http;
 
 import app.connections.api.HttpResponse;
+import app.connections.oauth.CallbackResult;
 import app.connections.oauth.Pkce;
 import app.connections.platform.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -19,6 +20,20 @@ public final class ResultPage {
     public static HttpResponse success(String builderOrigin, String connectionId) {
         return render(builderOrigin, 200, Map.of("type", "connections:oauth", "status", "success", "connectionId", connectionId),
                 "Connected. You can close this window.");
+    }
+
+    /**
+     * The provider answered: the popup posts the session id, the one-time completion code and the
+     * opener's nonce to the opener, which completes the flow with its own signed-in token.
+     */
+    public static HttpResponse authorized(String builderOrigin, CallbackResult.Authorized a) {
+        Map<String, String> message = new LinkedHashMap<>();
+        message.put("type", "connections:oauth");
+        message.put("status", "authorized");
+        message.put("sessionId", a.sessionId());
+        message.put("completionCode", a.completionCode());
+        a.nonce().ifPresent(n -> message.put("nonce", n));
+        return render(builderOrigin, 200, message, "Almost done: returning to the page that opened this window.");
     }
 
     public static HttpResponse error(String builderOrigin, String error) {

@@ -9,6 +9,7 @@ import app.connections.connection.Connection;
 import app.connections.connection.http.PublicConnection;
 import app.connections.oauth.ConnectSession;
 import app.connections.oauth.NewConnectSession;
+import app.connections.oauth.http.OAuthRoutes;
 import app.connections.platform.InvalidField;
 import app.connections.portal.Portal;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,7 +20,7 @@ import java.util.function.Function;
 
 /** The client portal's routes (portal user pool). */
 public final class PortalRoutes {
-    private static final Set<String> SESSION_MEMBERS = Set.of("app", "label", "fields");
+    private static final Set<String> SESSION_MEMBERS = Set.of("app", "label", "fields", "nonce");
 
     private PortalRoutes() {
     }
@@ -42,14 +43,17 @@ public final class PortalRoutes {
                 }
             });
             ConnectSession session = portal.connect(client(request), new NewConnectSession(HttpRequest.requiredText(body, "app"),
-                    HttpRequest.optionalText(body, "label"), HttpRequest.stringMap(body, "fields"), null));
+                    HttpRequest.optionalText(body, "label"), HttpRequest.stringMap(body, "fields"), null,
+                    HttpRequest.optionalText(body, "nonce")));
             return HttpResponse.json(201, Map.of("sessionId", session.id(), "authorizeUrl", portal.startUrl(session),
                     "expiresAt", session.expiresAt().toString()));
         });
+        routes.put("POST /portal/connect-sessions/{sessionId}/complete", request -> OAuthRoutes.completed(
+                portal.complete(client(request), request.path("sessionId"), OAuthRoutes.completionCode(request))));
         routes.put("GET /portal/connections", request -> HttpResponse.json(200, Map.of("connections",
                 portal.connections(client(request)).stream().map(PortalConnection::of).toList())));
         routes.put("POST /portal/connections/{connectionId}/rotate", request ->
-                switch (portal.rotate(client(request), request.path("connectionId"))) {
+                switch (portal.rotate(client(request), request.path("connectionId"), OAuthRoutes.optionalNonce(request))) {
                     case Portal.Rotation.Rotated r -> HttpResponse.json(200, Map.of("status", "rotated",
                             "connection", PortalConnection.of(r.connection())));
                     case Portal.Rotation.ReauthorizationRequired r -> HttpResponse.json(200, Map.of(

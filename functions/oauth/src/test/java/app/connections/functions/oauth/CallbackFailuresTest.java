@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Our own storage failing inside {@code /oauth/callback}: the popup still reports back to the
- * builder, the session is used up and ended, and no PENDING record or secret is left behind.
+ * Our own storage failing inside {@code /oauth/callback} or the completion after it: the popup still
+ * reports back to the builder (or the completion answers), the session is used up and ended, and no
+ * PENDING record or secret is left behind.
  */
 @ExtendWith(LocalAwsExtension.class)
 class CallbackFailuresTest {
@@ -36,52 +37,68 @@ class CallbackFailuresTest {
         f.close();
     }
 
-    private APIGatewayV2HTTPResponse connectWhile(Runnable fault, String subject) throws Exception {
+    private Map<String, String> consented(String subject) throws Exception {
         String session = f.createSession("{\"app\": \"demo\"}").path("sessionId").asText();
-        APIGatewayV2HTTPResponse start = f.start(session);
-        Map<String, String> redirect = f.consent(start.getHeaders().get("location"), subject);
-        fault.run();
-        APIGatewayV2HTTPResponse page = f.callback(redirect);
-        faults.reset();
-        return page;
+        return f.consent(f.start(session).getHeaders().get("location"), subject);
     }
 
-    private void assertReportedAndNothingLeftBehind(APIGatewayV2HTTPResponse page) throws Exception {
-        assertThat(page.getStatusCode()).as("the popup gets its result page, not a 500").isEqualTo(400);
-        assertThat(page.getHeaders().get("content-type")).startsWith("text/html");
-        JsonNode message = OAuthFixture.message(page);
-        assertThat(message.path("status").asText()).isEqualTo("error");
-        assertThat(message.path("error").asText()).isEqualTo("internal_error");
+    private void assertNothingLeftBehind() {
         assertThat(f.connectionItems()).as("no connection, not even the PENDING one").isEmpty();
         assertThat(f.secretsOfAccount()).as("no secret stored").isEmpty();
     }
 
     @Test
-    void aVaultThatCannotSealTheTokensEndsTheFlowWithAnErrorMessageToTheBuilder() throws Exception {
-        APIGatewayV2HTTPResponse page = connectWhile(() -> faults.on(KMS, "GenerateDataKey").fail(SERVER_ERROR, 20), "vault-down");
+    void aKmsThatCannotSealTheCodeEndsTheCallbackWithAnErrorMessageToTheBuilder() throws Exception {
+        Map<String, String> redirect = consented("kms-down");
+        faults.on(KMS, "Encrypt").fail(SERVER_ERROR, 20);
 
-        assertReportedAndNothingLeftBehind(page);
+        APIGatewayV2HTTPResponse page = f.callback(redirect);
+        faults.reset();
+
+        assertThat(page.getStatusCode()).as("the popup gets its result page, not a 500").isEqualTo(400);
+        assertThat(page.getHeaders().get("content-type")).startsWith("text/html");
+        JsonNode message = OAuthFixture.message(page);
+        assertThat(message.path("status").asText()).isEqualTo("error");
+        assertThat(message.path("error").asText()).isEqualTo("internal_error");
+        assertNothingLeftBehind();
     }
 
     @Test
-    void aStoreThatCannotSaveTheConnectionEndsTheFlowWithAnErrorMessageToTheBuilder() throws Exception {
-        APIGatewayV2HTTPResponse page = connectWhile(() -> faults.on(DYNAMODB, "TransactWriteItems").fail(THROTTLED, 20),
-                "store-down");
+    void aVaultThatCannotSealTheTokensEndsTheCompletionWithAnErrorAndNothingLeftBehind() throws Exception {
+        APIGatewayV2HTTPResponse page = f.callback(consented("vault-down"));
+        faults.on(KMS, "GenerateDataKey").fail(SERVER_ERROR, 20);
 
-        assertReportedAndNothingLeftBehind(page);
+        APIGatewayV2HTTPResponse completed = f.completeFrom(page);
+        faults.reset();
+
+        assertThat(completed.getStatusCode()).isEqualTo(422);
+        assertThat(OAuthFixture.message(completed).path("error").asText()).isEqualTo("internal_error");
+        assertNothingLeftBehind();
+    }
+
+    @Test
+    void aStoreThatCannotSaveTheConnectionEndsTheCompletionWithAnErrorAndNothingLeftBehind() throws Exception {
+        APIGatewayV2HTTPResponse page = f.callback(consented("store-down"));
+        faults.on(DYNAMODB, "TransactWriteItems").fail(THROTTLED, 20);
+
+        APIGatewayV2HTTPResponse completed = f.completeFrom(page);
+        faults.reset();
+
+        assertThat(completed.getStatusCode()).isEqualTo(422);
+        assertThat(OAuthFixture.message(completed).path("error").asText()).isEqualTo("internal_error");
+        assertNothingLeftBehind();
     }
 
     @Test
     void theSameStateCannotBeUsedAgainAfterAFailedCallback() throws Exception {
-        String session = f.createSession("{\"app\": \"demo\"}").path("sessionId").asText();
-        Map<String, String> redirect = f.consent(f.start(session).getHeaders().get("location"), "retry-later");
-        faults.on(KMS, "GenerateDataKey").fail(SERVER_ERROR, 20);
+        Map<String, String> redirect = consented("retry-later");
+        faults.on(KMS, "Encrypt").fail(SERVER_ERROR, 20);
         f.callback(redirect);
         faults.reset();
 
         APIGatewayV2HTTPResponse again = f.callback(redirect);
 
         assertThat(OAuthFixture.message(again).path("error").asText()).isEqualTo("invalid_state");
-        assertThat(f.connectionItems()).isEmpty();
+        assertNothingLeftBehind();
     }
 }

@@ -66,6 +66,14 @@ final class OAuthFixture implements AutoCloseable {
                    "oauth2": {"authorizationUrl": "%1$s/authorize", "tokenUrl": "%1$s/token", "scopes": ["openid", "offline_access"],
                               "pkce": true, "clientAuth": "client_secret_basic", "issuer": "%1$s",
                               "identity": {"from": "id_token", "pointers": ["sub"]}}},
+                  {"key": "strict", "name": "Strict", "credentialKinds": ["OAUTH2"],
+                   "oauth2": {"authorizationUrl": "%1$s/authorize", "tokenUrl": "%1$s/token", "scopes": ["openid", "offline_access"],
+                              "pkce": true, "clientAuth": "client_secret_basic", "issuer": "%1$s", "sendsIssuer": true,
+                              "identity": {"from": "id_token", "pointers": ["sub"]}}},
+                  {"key": "consenting", "name": "Consenting", "credentialKinds": ["OAUTH2"],
+                   "oauth2": {"authorizationUrl": "%1$s/authorize", "tokenUrl": "%1$s/token", "scopes": ["openid"],
+                              "pkce": true, "consentParams": {"prompt": "consent"},
+                              "identity": {"from": "id_token", "pointers": ["sub"]}}},
                   {"key": "failing", "name": "Failing", "credentialKinds": ["OAUTH2"],
                    "oauth2": {"authorizationUrl": "%1$s/authorize", "tokenUrl": "%2$s/failing/token", "scopes": ["openid"],
                               "pkce": true, "identity": {"from": "id_token", "pointers": ["sub"]}}}
@@ -80,7 +88,7 @@ final class OAuthFixture implements AutoCloseable {
         services = new Services(config, new AwsClients(serviceClients), clock);
         handler = new OAuthHandler(services.connectFlow(), config.builderOrigin());
         var secrets = local.stack().clients().secrets();
-        for (String app : new String[] {"demo", "failing"}) {
+        for (String app : new String[] {"demo", "strict", "consenting", "failing"}) {
             try {
                 secrets.createSecret(b -> b.name(SecretsManagerOAuthClients.secretName(config.secretNamePrefix(), app))
                         .secretString("{\"clientId\":\"connections-" + app + "\",\"clientSecret\":\"client-secret-" + app + "\"}"));
@@ -93,13 +101,18 @@ final class OAuthFixture implements AutoCloseable {
     }
 
     APIGatewayV2HTTPEvent event(String name) throws Exception {
+        return event(name, "acme-admin");
+    }
+
+    /** A sample event of events/oauth, signed in (where the route has an authorizer) as {@code subject} of this account. */
+    APIGatewayV2HTTPEvent event(String name, String subject) throws Exception {
         try (InputStream in = Files.newInputStream(local.root().resolve("events/oauth/" + name + ".json"))) {
             APIGatewayV2HTTPEvent event = LambdaEventSerializers.serializerFor(APIGatewayV2HTTPEvent.class,
                     getClass().getClassLoader()).fromJson(in);
             if (event.getRequestContext().getAuthorizer() != null) {
                 Map<String, String> claims = new HashMap<>(event.getRequestContext().getAuthorizer().getJwt().getClaims());
                 claims.put("custom:account_id", account);
-                claims.put("sub", "acme-admin");
+                claims.put("sub", subject);
                 event.getRequestContext().getAuthorizer().getJwt().setClaims(claims);
             }
             return event;
@@ -140,11 +153,39 @@ final class OAuthFixture implements AutoCloseable {
         return handler.handleRequest(event, null);
     }
 
-    /** Session, start, consent as {@code subject}, callback: the popup's whole trip. */
+    /** POST …/connect-sessions/{id}/complete as {@code user} of this account, in workspace {@code workspaceId}. */
+    APIGatewayV2HTTPResponse complete(String sessionId, String completionCode, String user, String workspaceId) throws Exception {
+        APIGatewayV2HTTPEvent event = event("complete-connect-session", user);
+        event.setPathParameters(Map.of("workspaceId", workspaceId, "sessionId", sessionId));
+        var claims = new HashMap<>(event.getRequestContext().getAuthorizer().getJwt().getClaims());
+        claims.put("custom:workspace_roles", workspaceId + ":admin");
+        event.getRequestContext().getAuthorizer().getJwt().setClaims(claims);
+        event.setBody(Json.MAPPER.writeValueAsString(Map.of("completionCode", completionCode)));
+        return handler.handleRequest(event, null);
+    }
+
+    /**
+     * Session, start, consent as {@code subject}, callback, and the opener completing with the popup's
+     * completion code (as the signed-in creator): the popup's whole trip. Answers the completion, or the
+     * callback's page when the callback already failed.
+     */
     APIGatewayV2HTTPResponse connect(String sessionBody, String subject) throws Exception {
-        String session = createSession(sessionBody).path("sessionId").asText();
+        return finish(createSession(sessionBody).path("sessionId").asText(), subject);
+    }
+
+    /** Start, consent as {@code subject}, callback and completion of a session already created. */
+    APIGatewayV2HTTPResponse finish(String session, String subject) throws Exception {
         APIGatewayV2HTTPResponse start = start(session);
-        return callback(consent(start.getHeaders().get("location"), subject));
+        return completeFrom(callback(consent(start.getHeaders().get("location"), subject)));
+    }
+
+    /** The opener's completion of what a callback page posted (or that page, when the callback failed). */
+    APIGatewayV2HTTPResponse completeFrom(APIGatewayV2HTTPResponse page) throws Exception {
+        JsonNode posted = message(page);
+        if (!posted.path("status").asText().equals("authorized")) {
+            return page;
+        }
+        return complete(posted.path("sessionId").asText(), posted.path("completionCode").asText(), "acme-admin", "ws-acme");
     }
 
     /** Every connection item of this fixture's account, PENDING ones included (a test-only scan). */
@@ -163,8 +204,28 @@ final class OAuthFixture implements AutoCloseable {
                 .filter(secret -> secret.deletedDate() == null).map(secret -> secret.name()).toList();
     }
 
-    /** The message the result page posts to the builder. */
+    /** The requests the OAuth server received since the last call (drained). */
+    java.util.List<String> providerRequests() throws InterruptedException {
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        while (true) {
+            okhttp3.mockwebserver.RecordedRequest r;
+            try {
+                r = oauth.takeRequest(50, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (RuntimeException none) {
+                return seen;
+            }
+            if (r == null) {
+                return seen;
+            }
+            seen.add(r.getMethod() + " " + r.getRequestUrl().encodedPath());
+        }
+    }
+
+    /** The message the result page posts to the builder (or a completion's JSON answer). */
     static JsonNode message(APIGatewayV2HTTPResponse page) throws Exception {
+        if (page.getBody() != null && page.getBody().startsWith("{")) {
+            return Json.MAPPER.readTree(page.getBody());
+        }
         Matcher m = Pattern.compile("var m=(\\{.*?\\});").matcher(page.getBody());
         if (!m.find()) {
             throw new AssertionError("no message in " + page.getBody());

@@ -115,15 +115,26 @@ class OAuthFlowTest {
     void theFullFlowConnectsTheAccountStoresItsTokensAndReportsToTheBuilder() throws Exception {
         BusTap tap = BusTap.on(f.local.stack(), "{\"source\":[\"app.connections\"],\"detail\":{\"accountId\":[\"" + f.account + "\"]}}");
 
-        APIGatewayV2HTTPResponse page = f.connect(DEMO, "alice");
+        String session = f.createSession(DEMO).path("sessionId").asText();
+        APIGatewayV2HTTPResponse page = f.callback(f.consent(f.start(session).getHeaders().get("location"), "alice"));
 
         assertThat(page.getStatusCode()).isEqualTo(200);
-        JsonNode message = OAuthFixture.message(page);
-        assertThat(message.path("type").asText()).isEqualTo("connections:oauth");
-        assertThat(message.path("status").asText()).isEqualTo("success");
+        JsonNode posted = OAuthFixture.message(page);
+        assertThat(posted.path("type").asText()).isEqualTo("connections:oauth");
+        assertThat(posted.path("status").asText()).isEqualTo("authorized");
+        assertThat(posted.path("sessionId").asText()).isEqualTo(session);
+        assertThat(posted.path("completionCode").asText()).hasSize(43);
         assertThat(page.getBody()).contains("postMessage(m,\"https://builder.test\")").doesNotContain("\"*\"");
         assertThat(page.getHeaders()).containsEntry("referrer-policy", "no-referrer").containsEntry("cache-control", "no-store");
         assertThat(page.getHeaders().get("content-security-policy")).startsWith("default-src 'none'; script-src 'nonce-");
+        assertThat(connectionRecords()).as("nothing but the PENDING record before the creator completes")
+                .allSatisfy(item -> assertThat(item.get("status").s()).isEqualTo("PENDING"));
+
+        APIGatewayV2HTTPResponse completed = f.completeFrom(page);
+
+        assertThat(completed.getStatusCode()).isEqualTo(200);
+        JsonNode message = OAuthFixture.message(completed);
+        assertThat(message.path("status").asText()).isEqualTo("success");
 
         Connection c = connection(message.path("connectionId").asText());
         assertThat(c.status()).isEqualTo(ConnectionStatus.ACTIVE);
@@ -193,10 +204,11 @@ class OAuthFlowTest {
         }
         pages.add(OAuthFixture.message(f.callback(redirect))); // and once more, later
 
-        assertThat(pages).extracting(p -> p.path("status").asText()).containsExactlyInAnyOrder("success", "error", "error");
+        assertThat(pages).extracting(p -> p.path("status").asText()).containsExactlyInAnyOrder("authorized", "error", "error");
         assertThat(pages).extracting(p -> p.path("error").asText()).containsOnly("", "invalid_state");
-        Connection c = connection(pages.stream().filter(p -> p.has("connectionId")).findFirst().orElseThrow()
-                .path("connectionId").asText());
+        JsonNode authorized = pages.stream().filter(p -> p.has("completionCode")).findFirst().orElseThrow();
+        Connection c = connection(OAuthFixture.message(f.complete(authorized.path("sessionId").asText(),
+                authorized.path("completionCode").asText(), "acme-admin", "ws-acme")).path("connectionId").asText());
         assertThat(visible()).extracting(Connection::id).containsExactly(c.id());
         assertThat(connectionRecords()).hasSize(1);
         assertThat(secretVersions(c)).isEqualTo(1);
@@ -214,12 +226,10 @@ class OAuthFlowTest {
         assertThat(connectionRecords()).as("a session is invisible until its popup starts").isEmpty();
         assertThat(eventTypes(tap)).isEmpty();
 
-        JsonNode connected = OAuthFixture.message(f.callback(f.consent(
-                f.start(first.path("sessionId").asText()).getHeaders().get("location"), "paula")));
+        JsonNode connected = OAuthFixture.message(f.finish(first.path("sessionId").asText(), "paula"));
         assertThat(connected.path("status").asText()).isEqualTo("success");
         // even if the builder also opened the retried session, the same account lands on the same connection
-        JsonNode again = OAuthFixture.message(f.callback(f.consent(
-                f.start(retried.path("sessionId").asText()).getHeaders().get("location"), "paula")));
+        JsonNode again = OAuthFixture.message(f.finish(retried.path("sessionId").asText(), "paula"));
 
         assertThat(again.path("connectionId").asText()).isEqualTo(connected.path("connectionId").asText());
         assertThat(visible()).hasSize(1);
@@ -248,7 +258,7 @@ class OAuthFlowTest {
     void aReplayedStateIsRefusedWithoutCallingTheTokenEndpoint() throws Exception {
         String session = f.createSession(DEMO).path("sessionId").asText();
         Map<String, String> redirect = f.consent(f.start(session).getHeaders().get("location"), "carol");
-        assertThat(OAuthFixture.message(f.callback(redirect)).path("status").asText()).isEqualTo("success");
+        assertThat(OAuthFixture.message(f.callback(redirect)).path("status").asText()).isEqualTo("authorized");
 
         APIGatewayV2HTTPResponse replay = f.callback(redirect);
 
@@ -272,7 +282,7 @@ class OAuthFlowTest {
 
         Map<String, String> swapped = new HashMap<>(victimRedirect);
         swapped.put("state", attackerRedirect.get("state"));
-        APIGatewayV2HTTPResponse page = f.callback(swapped);
+        APIGatewayV2HTTPResponse page = f.completeFrom(f.callback(swapped));
 
         assertThat(OAuthFixture.message(page).path("error").asText()).isEqualTo("token_exchange_failed");
     }
@@ -310,7 +320,7 @@ class OAuthFlowTest {
                 .expressionAttributeValues(Map.of(":v", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(
                         app.connections.oauth.Pkce.randomToken()))));
 
-        assertThat(OAuthFixture.message(f.callback(redirect)).path("error").asText()).isEqualTo("token_exchange_failed");
+        assertThat(OAuthFixture.message(f.completeFrom(f.callback(redirect))).path("error").asText()).isEqualTo("token_exchange_failed");
     }
 
     @Test
@@ -369,7 +379,7 @@ class OAuthFlowTest {
         List<JsonNode> pages = new ArrayList<>();
         try (var pool = Executors.newFixedThreadPool(2)) {
             List<Callable<JsonNode>> callbacks = redirects.stream()
-                    .<Callable<JsonNode>>map(r -> () -> OAuthFixture.message(f.callback(r))).toList();
+                    .<Callable<JsonNode>>map(r -> () -> OAuthFixture.message(f.completeFrom(f.callback(r)))).toList();
             for (Future<JsonNode> page : pool.invokeAll(callbacks)) {
                 pages.add(page.get());
             }

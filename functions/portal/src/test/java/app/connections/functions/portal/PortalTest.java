@@ -87,6 +87,7 @@ class PortalTest {
     void rotatingGetsFreshTokensAndRevokesTheSupersededRefreshTokenAtTheProvider() throws Exception {
         Connection c = world.oauthConnection("acct-rotate", Duration.ofHours(1), world.workspace, CLIENT);
         var before = world.tokens(c);
+        world.clock.advance(Duration.ofMinutes(1));
 
         JsonNode rotated = call("rotate", c.id(), 200);
 
@@ -99,9 +100,25 @@ class PortalTest {
     }
 
     @Test
+    void rotatingAgainWithinTenSecondsIsRefusedAndLeavesTheFreshTokensAlone() throws Exception {
+        Connection c = world.oauthConnection("acct-rotate-twice", Duration.ofHours(1), world.workspace, CLIENT);
+        world.clock.advance(Duration.ofMinutes(1));
+        call("rotate", c.id(), 200);
+        var rotated = world.tokens(c);
+        world.clock.advance(Duration.ofSeconds(3));
+
+        JsonNode again = call("rotate", c.id(), 409);
+
+        assertThat(again.path("error").asText()).isEqualTo("rotated_recently");
+        assertThat(world.tokens(c).get("accessToken")).isEqualTo(rotated.get("accessToken"));
+        assertThat(world.provider.refreshCalls()).isEqualTo(1);
+    }
+
+    @Test
     void whenTheProviderCannotRefreshRotationOffersAReconnect() throws Exception {
         Connection c = world.oauthConnection("acct-gone", Duration.ofHours(1), world.workspace, CLIENT);
         world.provider.revokeGrantsOf("acct-gone");
+        world.clock.advance(Duration.ofMinutes(1));
 
         JsonNode answer = call("rotate", c.id(), 200);
 
