@@ -109,6 +109,15 @@ class AuthorizationMatrixTest {
                         new Row("GET", "/accounts/" + a + "/llm-keys", "GET /accounts/{accountId}/llm-keys", null, builder(200, 403, 403, 403, 403, 404)),
                         new Row("GET", "/portal/connections", "GET /portal/connections", null, portal(200)),
                         new Row("POST", "/portal/connect-sessions", "POST /portal/connect-sessions", "{\"app\":\"hubspot\"}", portal(201)),
+                        // nobody completes a session that is not their own: as unknown as one that never existed
+                        new Row("POST", "/workspaces/ws-a/connect-sessions/not-yours/complete",
+                                "POST /workspaces/{workspaceId}/connect-sessions/{sessionId}/complete", "{\"completionCode\":\"x\"}",
+                                builder(404, 404, 404, 404, 404, 404)),
+                        new Row("POST", "/accounts/" + a + "/connect-sessions/not-yours/complete",
+                                "POST /accounts/{accountId}/connect-sessions/{sessionId}/complete", "{\"completionCode\":\"x\"}",
+                                builder(404, 404, 404, 404, 404, 404)),
+                        new Row("POST", "/portal/connect-sessions/not-yours/complete", "POST /portal/connect-sessions/{sessionId}/complete",
+                                "{\"completionCode\":\"x\"}", portal(404)),
                         new Row("POST", "/portal/connections/" + w + "/rotate", "POST /portal/connections/{connectionId}/rotate", null, portal(404)),
                         new Row("DELETE", "/portal/connections/" + w, "DELETE /portal/connections/{connectionId}", null, portal(404)),
                         // destructive ones last

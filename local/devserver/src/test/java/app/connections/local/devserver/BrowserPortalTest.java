@@ -33,7 +33,7 @@ class BrowserPortalTest {
                     "Test-only-Passw0rd!");
             String token = users.idToken("PortalUserPool", email, "Test-only-Passw0rd!");
             String sub = SignedJWT.parse(token).getJWTClaimsSet().getSubject();
-            Connection rotate = world.oauthConnection("acct-rotate", Duration.ofHours(1), world.workspace, sub);
+            Connection rotate = world.oauthConnection("acct-rotate", Duration.ofMinutes(30), world.workspace, sub); // granted half an hour ago
             Connection revoke = world.oauthConnection("acct-revoke", Duration.ofHours(1), world.workspace, sub);
             world.oauthConnection("acct-not-mine", Duration.ofHours(1), world.workspace, "someone-else");
             String rotatedAway = world.tokens(rotate).get("refreshToken");

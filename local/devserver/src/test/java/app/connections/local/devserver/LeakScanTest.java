@@ -98,9 +98,11 @@ class LeakScanTest {
                 call(server, owner, "PATCH", "/workspaces/ws-a/connections/" + key, "{\"label\":\"Desk 2\"}");
                 call(server, owner, "GET", "/workspaces/ws-a/alerts", null);
 
-                String builderOAuth = oauthConnect(server, call(server, owner, "POST", "/workspaces/ws-a/connect-sessions", "{\"app\":\"" + app + "\"}"));
+                String builderOAuth = oauthConnect(server, owner, "/workspaces/ws-a/connect-sessions/",
+                        call(server, owner, "POST", "/workspaces/ws-a/connect-sessions", "{\"app\":\"" + app + "\"}"));
                 oauth.nextConsentAs("account-of-the-client"); // another external account: a second connection
-                String portalOAuth = oauthConnect(server, call(server, client, "POST", "/portal/connect-sessions", "{\"app\":\"" + app + "\"}"));
+                String portalOAuth = oauthConnect(server, client, "/portal/connect-sessions/",
+                        call(server, client, "POST", "/portal/connect-sessions", "{\"app\":\"" + app + "\"}"));
                 responses.add(invoke(lambda, "RefresherFunction", "{}"));
                 Thread.sleep(1_100); // past half the tokens' two-second lifetime: due
                 for (String id : List.of(builderOAuth, portalOAuth, key)) {
@@ -157,8 +159,11 @@ class LeakScanTest {
                 .allSatisfy(item -> assertThat(item.toString()).doesNotContain(marker));
     }
 
-    /** The popup's trip: our start, the provider's consent, our callback. Returns the connection id. */
-    private String oauthConnect(DevServer server, String sessionJson) throws Exception {
+    /**
+     * The popup's trip: our start, the provider's consent, our callback; then the opener completes with
+     * the creator's token. Returns the connection id.
+     */
+    private String oauthConnect(DevServer server, String token, String sessions, String sessionJson) throws Exception {
         String start = JSON.readTree(sessionJson).path("authorizeUrl").asText();
         HttpResponse<String> toProvider = HTTP.send(HttpRequest.newBuilder(URI.create(start)).build(), HttpResponse.BodyHandlers.ofString());
         responses.add(toProvider.body() + toProvider.headers().map());
@@ -167,9 +172,12 @@ class LeakScanTest {
         HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(URI.create(back.headers().firstValue("location").orElseThrow())).build(),
                 HttpResponse.BodyHandlers.ofString());
         responses.add(page.body() + page.headers().map());
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"connectionId\":\"([^\"]+)\"").matcher(page.body());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("var m=(\\{.*?\\});").matcher(page.body());
         assertThat(m.find()).as(page.body()).isTrue();
-        return m.group(1);
+        JsonNode posted = JSON.readTree(m.group(1));
+        String completed = call(server, token, "POST", sessions + posted.path("sessionId").asText() + "/complete",
+                JSON.writeValueAsString(Map.of("completionCode", posted.path("completionCode").asText())));
+        return field(completed, "connectionId");
     }
 
     private String call(DevServer server, String token, String method, String path, String body) throws Exception {
