@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * ({@code https://{subdomain}.freshdesk.com} is fine; {@code https://{host}/x} and
  * {@code https://{x}.com/x} are not), unless the app names an allowed host suffix for a host the
  * user supplies entirely (a self-hosted server); every expanded host must then end with it. The
- * "registrable domain" test is a floor (at least two fixed labels), not a public-suffix lookup.
+ * "registrable domain" test is a floor, not a public-suffix lookup: at least two fixed labels, and not
+ * a two-label country suffix such as {@code .co.uk} or {@code .com.au}.
  */
 public final class UrlTemplate {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z][A-Za-z0-9]*)}");
@@ -132,8 +133,13 @@ public final class UrlTemplate {
                 return false;
             }
         }
-        return true;
+        // ".co.uk", ".com.au", ".gov.br"…: two labels, yet a public suffix anyone can register under
+        return !(labels.length == 2 && SECOND_LEVEL_SUFFIXES.contains(labels[0]) && labels[1].length() == 2);
     }
+
+    /** Second-level labels that, under a two-letter country code, form a public suffix (co.uk, com.au, gov.br…). */
+    private static final Set<String> SECOND_LEVEL_SUFFIXES = Set.of("ac", "co", "com", "edu", "gov", "go", "govt", "ltd",
+            "me", "mil", "ne", "net", "nom", "or", "org", "plc", "sch");
 
     private static URI parse(String url, String where) {
         try {

@@ -8,6 +8,7 @@ import app.connections.grant.aws.GrantItems;
 import app.connections.oauth.aws.SecretsManagerOAuthClients;
 import app.connections.platform.Config;
 import app.connections.platform.aws.AwsClients;
+import app.connections.provider.ProviderHttp;
 import app.connections.provider.http.JdkProviderHttp;
 import app.connections.resolve.CredentialCache;
 import app.connections.vault.aws.SecretsManagerVault;
@@ -32,12 +33,12 @@ final class Adapters {
     private final Supplier<DynamoWorkspaceRegistry> workspaceRegistry;
     private final Supplier<SecretsManagerVault> vault;
     private final Supplier<EventBridgePublisher> events;
-    private final Supplier<JdkProviderHttp> providerHttp;
+    private final Supplier<ProviderHttp> providerHttp;
     private final Supplier<SecretsManagerOAuthClients> oauthClients;
     private final Supplier<CredentialCache> credentialCache;
     private final Supplier<KnownWorkspaces> knownWorkspaces;
 
-    Adapters(Config config, AwsClients aws, Clock clock) {
+    Adapters(Config config, AwsClients aws, Clock clock, java.util.Optional<ProviderHttp> outbound) {
         this.config = config;
         this.aws = aws;
         this.clock = clock;
@@ -48,7 +49,8 @@ final class Adapters {
         this.vault = AwsClients.memoize(() ->
                 new SecretsManagerVault(aws.secrets(), aws.kms(), config.kmsKeyId(), config.secretNamePrefix()));
         this.events = AwsClients.memoize(() -> new EventBridgePublisher(aws.events(), config.eventBusName()));
-        this.providerHttp = AwsClients.memoize(() -> new JdkProviderHttp(config.outboundAllowLoopback(), config.providerTimeout()));
+        this.providerHttp = AwsClients.memoize(() -> outbound.orElseGet(() ->
+                new JdkProviderHttp(config.outboundAllowLoopback(), config.providerTimeout())));
         this.oauthClients = AwsClients.memoize(() -> new SecretsManagerOAuthClients(aws.secrets(), config.secretNamePrefix(), clock));
         this.knownWorkspaces = AwsClients.memoize(() ->
                 new KnownWorkspaces(workspaceRegistry.get(), Duration.ofMinutes(5), 10_000, clock));
@@ -79,7 +81,7 @@ final class Adapters {
         return events.get();
     }
 
-    JdkProviderHttp providerHttp() {
+    ProviderHttp providerHttp() {
         return providerHttp.get();
     }
 

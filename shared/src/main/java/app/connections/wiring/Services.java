@@ -34,7 +34,15 @@ public final class Services {
     private final RefreshWiring refresh;
 
     public Services(Config config, AwsClients aws, Clock clock) {
-        this.adapters = new Adapters(config, aws, clock);
+        this(config, aws, clock, java.util.Optional.empty());
+    }
+
+    /**
+     * With the outbound HTTP client given (tests: the production client with a stand-in name resolution
+     * and a test certificate authority), instead of the one the configuration describes.
+     */
+    public Services(Config config, AwsClients aws, Clock clock, java.util.Optional<app.connections.provider.ProviderHttp> outbound) {
+        this.adapters = new Adapters(config, aws, clock, outbound);
         this.oauth = new OAuthWiring(adapters);
         this.lifecycle = new LifecycleWiring(adapters, oauth);
         this.refresh = new RefreshWiring(adapters, oauth, lifecycle);

@@ -167,6 +167,12 @@ class CatalogEntriesTest {
         assertThatThrownBy(() -> AppCatalog.load(Optional.of(bare)))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("fixed domain");
 
+        Path country = dir.resolve("country.json");
+        Files.writeString(country, Files.readString(open).replace("https://{host}/oauth/authorize", "https://{host}.co.uk/oauth/authorize"));
+        assertThatThrownBy(() -> AppCatalog.load(Optional.of(country)))
+                .as("a country's public suffix is no fixed domain").isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("fixed domain");
+
         Path allowed = dir.resolve("allowed.json");
         Files.writeString(allowed, Files.readString(open).replace("\"identity\"", "\"allowedHostSuffix\": \"acme.example\", \"identity\""));
         App app = AppCatalog.load(Optional.of(allowed)).find("selfhosted").orElseThrow();

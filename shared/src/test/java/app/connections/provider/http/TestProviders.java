@@ -75,13 +75,18 @@ final class TestProviders {
 
     /** An HTTPS provider on 127.0.0.1 presenting {@code certificate}. */
     static Provider https(KeyStore certificate, HttpHandler answer) throws Exception {
+        HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setHttpsConfigurator(new HttpsConfigurator(serving(certificate)));
+        return new Provider(server, answer);
+    }
+
+    /** A server TLS context presenting {@code certificate}. */
+    static SSLContext serving(KeyStore certificate) throws Exception {
         KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         keys.init(certificate, PASSWORD);
         SSLContext tls = SSLContext.getInstance("TLS");
         tls.init(keys.getKeyManagers(), null, null);
-        HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.setHttpsConfigurator(new HttpsConfigurator(tls));
-        return new Provider(server, answer);
+        return tls;
     }
 
     /** A key pair and a self-signed certificate for {@code dnsName} (and only it), made by the JDK's keytool. */

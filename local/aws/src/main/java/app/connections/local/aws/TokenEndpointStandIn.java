@@ -45,9 +45,26 @@ public final class TokenEndpointStandIn implements AutoCloseable {
     public record Failure(int status, String body, String retryAfter, boolean drop) {
     }
 
+    private final String baseUrl;
+
     public TokenEndpointStandIn() {
+        this(null, null);
+    }
+
+    /**
+     * A stand-in served over TLS with {@code tls} (its certificate names {@code hostName}), on
+     * 127.0.0.1: callers reach it by that name through their own name resolution, as they would a
+     * real provider.
+     */
+    public TokenEndpointStandIn(javax.net.ssl.SSLContext tls, String hostName) {
         try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
+            if (tls == null) {
+                server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
+            } else {
+                com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
+                https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+                server = https;
+            }
         } catch (IOException e) {
             throw new IllegalStateException("cannot start the token endpoint stand-in", e);
         }
@@ -56,10 +73,23 @@ public final class TokenEndpointStandIn implements AutoCloseable {
         server.createContext("/authorize", this::authorize);
         server.createContext("/revoke", this::revoke);
         server.start();
+        baseUrl = tls == null ? "http://127.0.0.1:" + server.getAddress().getPort()
+                : "https://" + hostName + ":" + server.getAddress().getPort();
     }
 
     public String baseUrl() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return baseUrl;
+    }
+
+    /**
+     * The consent screen, answered at once (a provider that skips it): the redirect back to {@code
+     * redirect_uri} with a code for the account of {@link #nextConsentAs} and the request's state.
+     */
+    public String authorize(Map<String, String> query) {
+        String code = "code-" + UUID.randomUUID();
+        codes.put(code, nextSubject);
+        return query.get("redirect_uri") + "?code=" + code + "&state="
+                + URLEncoder.encode(query.getOrDefault("state", ""), StandardCharsets.UTF_8);
     }
 
     /** Tokens as if the account had just connected: {@code access_token}, {@code refresh_token}. */
@@ -125,11 +155,7 @@ public final class TokenEndpointStandIn implements AutoCloseable {
     }
 
     private void authorize(HttpExchange exchange) throws IOException {
-        Map<String, String> q = form(exchange.getRequestURI().getRawQuery());
-        String code = "code-" + UUID.randomUUID();
-        codes.put(code, nextSubject);
-        exchange.getResponseHeaders().set("location", q.get("redirect_uri") + "?code=" + code + "&state="
-                + URLEncoder.encode(q.getOrDefault("state", ""), StandardCharsets.UTF_8));
+        exchange.getResponseHeaders().set("location", authorize(form(exchange.getRequestURI().getRawQuery())));
         exchange.sendResponseHeaders(302, -1);
         exchange.close();
     }

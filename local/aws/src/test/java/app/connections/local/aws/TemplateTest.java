@@ -28,6 +28,15 @@ class TemplateTest {
     }
 
     @Test
+    void noDeployedFunctionMayCallProvidersOnLoopbackOrOverPlainHttp(LocalAws local) throws Exception {
+        // the local stack sets OUTBOUND_ALLOW_LOOPBACK for its stand-in providers; a deployed stack never does
+        assertThat(Files.readString(local.root().resolve("template.yaml"))).doesNotContain("OUTBOUND_ALLOW_LOOPBACK");
+        for (Template.Function f : local.template().functions()) {
+            assertThat(f.environment()).as(f.logicalId()).doesNotContainKey("OUTBOUND_ALLOW_LOOPBACK");
+        }
+    }
+
+    @Test
     void timeoutsAndSchedulesAreReadFromTheTemplate(LocalAws local) {
         Template.Function refresher = local.function("RefresherFunction");
         Template.Function workspaces = local.function("WorkspacesFunction");
