@@ -52,7 +52,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(LocalAwsExtension.class)
 class ProviderBehaviourMatrixTest {
-    private static final Duration ANSWER_WITHIN = Duration.ofSeconds(2);
+    /** "At once": no loop, no waiting out a lease; generous, as a busy 2-core machine runs the suite. */
+    private static final Duration ANSWER_WITHIN = Duration.ofSeconds(5);
     private static final Duration PERIOD = Duration.ofMinutes(5);
     private static final List<Optional<Duration>> LIFETIMES = List.of(Optional.of(Duration.ofSeconds(30)),
             Optional.of(Duration.ofSeconds(60)), Optional.of(Duration.ofMinutes(5)), Optional.of(Duration.ofMinutes(14)),
@@ -167,7 +168,8 @@ class ProviderBehaviourMatrixTest {
         start(stack);
         String app = "real-" + issuer(lifetime.orElseThrow());
         JsonNode granted = codeGrant(issuer(lifetime.get()));
-        assertThat(granted.path("expires_in").asLong()).isBetween(lifetime.get().toSeconds() - 1, lifetime.get().toSeconds());
+        // the server counts from its own clock, a second or two before our request returns on a busy machine
+        assertThat(granted.path("expires_in").asLong()).isBetween(lifetime.get().toSeconds() - 5, lifetime.get().toSeconds());
         Connection c = world.connectionWithTokens(app, "matrix-user", granted.path("access_token").asText(),
                 granted.path("refresh_token").asText(), Optional.of(granted.path("expires_in").asLong()));
         IntSupplier requests = () -> secretVersions(c) - 1; // each refresh on the real server stores one version
