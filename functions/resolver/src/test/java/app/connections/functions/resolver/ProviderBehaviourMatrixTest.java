@@ -109,8 +109,36 @@ class ProviderBehaviourMatrixTest {
             lifetime.ifPresent(l -> world.registerClient("real-" + issuer(l), "matrix-client", "matrix-secret"));
         }
         resolver = new ResolverHandler(world.services.resolver(), world.services.grants());
-        refresher = world.services.refreshRun();
+        refresher = new RefreshRun(onlyThisWorldsConnections(), world.services.tokenRefresher(), world.services.revocations(),
+                world.clock, 4);
     }
+
+    /**
+     * The store as the scheduled run sees it, narrowed to this world's connections: the {@code due}
+     * answer is what the index holds for them (their stored sweep time), without querying a table that
+     * every earlier test has filled. The index itself is tested by RefresherTest.
+     */
+    private app.connections.connection.ConnectionStore onlyThisWorldsConnections() {
+        var store = world.store;
+        return (app.connections.connection.ConnectionStore) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {app.connections.connection.ConnectionStore.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "dueShards" -> 1;
+                    case "due" -> new app.connections.connection.Page<>(mine.stream().map(id -> store.find(id).orElseThrow())
+                            .filter(c -> c.status() == app.connections.connection.ConnectionStatus.ACTIVE)
+                            .filter(c -> c.tokenSchedule().filter(TokenSchedule::refreshable)
+                                    .filter(t -> !t.nextSweep().isAfter((Instant) args[1])).isPresent())
+                            .map(Connection::id).toList(), Optional.empty());
+                    default -> {
+                        try {
+                            yield method.invoke(store, args);
+                        } catch (java.lang.reflect.InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    }
+                });
+    }
+
+    private final List<String> mine = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @AfterEach
     void tearDown() {
@@ -135,6 +163,7 @@ class ProviderBehaviourMatrixTest {
         world.provider.rotatesRefreshTokens(rotates);
         IntSupplier requests = world.provider::refreshCalls;
         Connection c = world.oauthConnection("acct-matrix", lifetime, Duration.ZERO);
+        mine.add(c.id());
 
         // a token just granted is handed out as it is
         assertAnswersWithAUsableToken(c, requests, 0);
@@ -172,6 +201,7 @@ class ProviderBehaviourMatrixTest {
         assertThat(granted.path("expires_in").asLong()).isBetween(lifetime.get().toSeconds() - 5, lifetime.get().toSeconds());
         Connection c = world.connectionWithTokens(app, "matrix-user", granted.path("access_token").asText(),
                 granted.path("refresh_token").asText(), Optional.of(granted.path("expires_in").asLong()));
+        mine.add(c.id());
         IntSupplier requests = () -> secretVersions(c) - 1; // each refresh on the real server stores one version
 
         assertAnswersWithAUsableToken(c, requests, 0);
