@@ -17,4 +17,12 @@ public interface Vault {
 
     /** Schedules deletion after a recovery window; the secret can be restored until then. Idempotent. */
     void scheduleDeletion(SecretRef ref, int recoveryWindowDays);
+
+    /**
+     * Whether a write to this secret spends the account's shared secret-write quota (Secrets
+     * Manager's 50 writes/s per account and region), which the refresher meters with its write budget.
+     */
+    default boolean spendsSharedWriteQuota(SecretRef ref) {
+        return true;
+    }
 }
