@@ -51,7 +51,7 @@ final class Adapters {
         this.vault = AwsClients.memoize(() -> new VaultByMode(
                 new SecretsManagerVault(aws.secrets(), aws.kms(), config.kmsKeyId(), config.secretNamePrefix()),
                 new DynamoDbVault(aws.dynamo(), config.tableName(), aws.kms(), config.kmsKeyId(), clock),
-                VaultByMode.Mode.parse(config.vaultMode())));
+                VaultByMode.parse(config.vaultMode())));
         this.events = AwsClients.memoize(() -> new EventBridgePublisher(aws.events(), config.eventBusName()));
         this.providerHttp = AwsClients.memoize(() -> outbound.orElseGet(() ->
                 new JdkProviderHttp(config.outboundAllowLoopback(), config.providerTimeout())));

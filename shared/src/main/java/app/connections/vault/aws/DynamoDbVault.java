@@ -12,7 +12,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -22,8 +21,8 @@ import software.amazon.awssdk.services.kms.KmsClient;
 /**
  * {@link Vault} on the service's DynamoDB table (docs/scale.md, the DynamoDB vault mode): each
  * credential sealed exactly as in Secrets Manager mode ({@link KmsEnvelope}: a KMS data key per
- * version, the encryption context naming account, workspace and connection) and stored in its own
- * item {@code pk = VAULT#<id>, sk = SECRET}, with the previous version kept. No per-secret fee and no
+ * version, the encryption context naming account, workspace and connection) and stored in the
+ * connection's own item {@code pk = VAULT#<connectionId>, sk = SECRET}, with the previous version kept. No per-secret fee and no
  * 50 writes/s account quota: a write is one conditional DynamoDB update plus one KMS request.
  *
  * <p>Deletion keeps the item for the recovery window ({@code deleteAfter}; reads refuse it at once)
@@ -54,9 +53,38 @@ public final class DynamoDbVault implements Vault {
         return Map.of("pk", s("VAULT#" + ref.id().substring(PREFIX.length())), "sk", s(SK));
     }
 
+    /**
+     * The connection's one item (its id names the connection), created, or brought back and given
+     * this credential as its current version when it exists (a copy repeated after a crash).
+     */
+    SecretRef createOrReplace(SecretOwner owner, Credential credential) {
+        try {
+            return create(owner, credential);
+        } catch (VaultException exists) {
+            if (!(exists.getCause() instanceof ConditionalCheckFailedException)) {
+                throw exists;
+            }
+            SecretRef ref = refOf(owner);
+            String sealed = envelope.seal(owner, credential);
+            try {
+                dynamo.updateItem(b -> b.tableName(table).key(key(ref))
+                        .updateExpression("SET previous = sealed, sealed = :sealed, secretVersion = secretVersion + :one REMOVE deleteAfter, #ttl")
+                        .expressionAttributeNames(Map.of("#ttl", "ttl"))
+                        .expressionAttributeValues(Map.of(":sealed", s(sealed), ":one", n(1))));
+            } catch (SdkException e) {
+                throw KmsEnvelope.failure("could not store the connection secret", e);
+            }
+            return ref;
+        }
+    }
+
+    private static SecretRef refOf(SecretOwner owner) {
+        return new SecretRef(PREFIX + owner.connectionId());
+    }
+
     @Override
     public SecretRef create(SecretOwner owner, Credential credential) {
-        SecretRef ref = new SecretRef(PREFIX + UUID.randomUUID());
+        SecretRef ref = refOf(owner);
         Map<String, AttributeValue> item = new HashMap<>(key(ref));
         item.put("type", s("vault-secret"));
         item.put("sealed", s(envelope.seal(owner, credential)));
@@ -68,6 +96,8 @@ public final class DynamoDbVault implements Vault {
         item.put("createdAt", s(clock.instant().toString()));
         try {
             dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)"));
+        } catch (ConditionalCheckFailedException e) {
+            throw new VaultException("the connection already has a secret", e);
         } catch (SdkException e) {
             throw KmsEnvelope.failure("could not store the connection secret", e);
         }

@@ -91,8 +91,9 @@ final class KmsEnvelope {
         Base64.Decoder b64 = Base64.getDecoder();
         byte[] key;
         try {
+            // no KeyId: the data key names the key that sealed it, so credentials sealed before an emergency key
+            // change still open after the alias names the new key (IAM allows only our keys either way)
             key = kms.decrypt(b -> b.ciphertextBlob(SdkBytes.fromByteArray(b64.decode(envelope.key())))
-                    .keyId(kmsKeyId)
                     .encryptionContext(context)).plaintext().asByteArray();
         } catch (KmsInvalidStateException | DisabledException | KeyUnavailableException e) {
             throw new VaultException("the KMS key is not usable (disabled, pending deletion or unavailable)", e);

@@ -56,6 +56,32 @@ public final class SecretsManagerVault implements Vault {
         }
     }
 
+    /**
+     * The connection's secret, created, or (named already: a copy repeated after a crash, or the one
+     * a move away left in its recovery window) restored and given this credential as its current version.
+     */
+    SecretRef createOrReplace(SecretOwner owner, Credential credential) {
+        String name = namePrefix + "/" + owner.accountId() + "/" + owner.connectionId();
+        try {
+            return create(owner, credential);
+        } catch (app.connections.vault.VaultException e) {
+            if (!(e.getCause() instanceof software.amazon.awssdk.services.secretsmanager.model.ResourceExistsException)) {
+                throw e;
+            }
+        }
+        try {
+            var described = secrets.describeSecret(b -> b.secretId(name));
+            if (described.deletedDate() != null) {
+                secrets.restoreSecret(b -> b.secretId(name));
+            }
+            SecretRef ref = new SecretRef(described.arn());
+            putVersion(ref, owner, credential);
+            return ref;
+        } catch (SdkException e) {
+            throw KmsEnvelope.failure("could not store the connection secret", e);
+        }
+    }
+
     @Override
     public void putVersion(SecretRef ref, SecretOwner owner, Credential credential) {
         String sealed = envelope.seal(owner, credential);

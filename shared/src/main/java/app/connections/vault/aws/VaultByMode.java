@@ -11,30 +11,26 @@ import app.connections.vault.Vault;
  * kinds live side by side while connections move from one mode to the other.
  */
 public final class VaultByMode implements Vault {
-    /** Where new credentials are stored. */
-    public enum Mode {
-        SECRETS_MANAGER, DYNAMODB;
-
-        public static Mode parse(String value) {
-            return switch (value) {
-                case "SecretsManager" -> SECRETS_MANAGER;
-                case "DynamoDB" -> DYNAMODB;
-                default -> throw new IllegalStateException("VAULT_MODE must be SecretsManager or DynamoDB");
-            };
-        }
+    /** The store of a {@code VAULT_MODE} value. */
+    public static Store parse(String mode) {
+        return switch (mode) {
+            case "SecretsManager" -> Store.SECRETS_MANAGER;
+            case "DynamoDB" -> Store.DYNAMODB;
+            default -> throw new IllegalStateException("VAULT_MODE must be SecretsManager or DynamoDB");
+        };
     }
 
     private final SecretsManagerVault secretsManager;
     private final DynamoDbVault dynamo;
-    private final Mode mode;
+    private final Store mode;
 
-    public VaultByMode(SecretsManagerVault secretsManager, DynamoDbVault dynamo, Mode mode) {
+    public VaultByMode(SecretsManagerVault secretsManager, DynamoDbVault dynamo, Store mode) {
         this.secretsManager = secretsManager;
         this.dynamo = dynamo;
         this.mode = mode;
     }
 
-    public Mode mode() {
+    public Store mode() {
         return mode;
     }
 
@@ -43,13 +39,24 @@ public final class VaultByMode implements Vault {
     }
 
     /** The vault that stores new credentials in {@code target}'s mode (a migration writes there). */
-    public Vault of(Mode target) {
-        return target == Mode.DYNAMODB ? dynamo : secretsManager;
+    public Vault of(Store target) {
+        return target == Store.DYNAMODB ? dynamo : secretsManager;
     }
 
     /** Whether {@code ref} is stored in {@code target}'s mode already. */
-    public static boolean storedIn(SecretRef ref, Mode target) {
-        return DynamoDbVault.holds(ref) == (target == Mode.DYNAMODB);
+    public static boolean storedIn(SecretRef ref, Store target) {
+        return DynamoDbVault.holds(ref) == (target == Store.DYNAMODB);
+    }
+
+    @Override
+    public boolean keptIn(SecretRef ref, Store store) {
+        return storedIn(ref, store);
+    }
+
+    @Override
+    public SecretRef copyInto(Store store, SecretRef ref, SecretOwner owner) {
+        Credential credential = read(ref, owner);
+        return store == Store.DYNAMODB ? dynamo.createOrReplace(owner, credential) : secretsManager.createOrReplace(owner, credential);
     }
 
     @Override

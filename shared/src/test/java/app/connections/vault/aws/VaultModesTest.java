@@ -34,7 +34,7 @@ class VaultModesTest {
         config = TestStack.config(local);
     }
 
-    private VaultByMode vault(VaultByMode.Mode mode) {
+    private VaultByMode vault(Vault.Store mode) {
         var clients = TestStack.clients();
         return new VaultByMode(new SecretsManagerVault(clients.secrets(), clients.kms(), config.kmsKeyId(), config.secretNamePrefix()),
                 new DynamoDbVault(clients.dynamo(), config.tableName(), clients.kms(), config.kmsKeyId(), clock), mode);
@@ -46,8 +46,8 @@ class VaultModesTest {
     }
 
     @ParameterizedTest
-    @EnumSource(VaultByMode.Mode.class)
-    void aStoredCredentialReadsBackForItsConnectionAndIsStoredInTheModesStore(VaultByMode.Mode mode) {
+    @EnumSource(Vault.Store.class)
+    void aStoredCredentialReadsBackForItsConnectionAndIsStoredInTheModesStore(Vault.Store mode) {
         VaultByMode vault = vault(mode);
         SecretOwner owner = owner();
 
@@ -55,12 +55,12 @@ class VaultModesTest {
 
         assertThat(vault.read(ref, owner).get("apiKey")).isEqualTo("fd-key-123");
         assertThat(VaultByMode.storedIn(ref, mode)).isTrue();
-        assertThat(vault.spendsSharedWriteQuota(ref)).isEqualTo(mode == VaultByMode.Mode.SECRETS_MANAGER);
+        assertThat(vault.spendsSharedWriteQuota(ref)).isEqualTo(mode == Vault.Store.SECRETS_MANAGER);
     }
 
     @ParameterizedTest
-    @EnumSource(VaultByMode.Mode.class)
-    void aCredentialOpensOnlyForItsOwnAccountWorkspaceAndConnection(VaultByMode.Mode mode) {
+    @EnumSource(Vault.Store.class)
+    void aCredentialOpensOnlyForItsOwnAccountWorkspaceAndConnection(Vault.Store mode) {
         Vault vault = vault(mode);
         SecretOwner alice = owner();
         SecretRef ref = vault.create(alice, new Credential(Map.of("apiKey", "alice-key")));
@@ -79,8 +79,8 @@ class VaultModesTest {
     }
 
     @ParameterizedTest
-    @EnumSource(VaultByMode.Mode.class)
-    void aNewVersionReplacesTheCurrentValue(VaultByMode.Mode mode) {
+    @EnumSource(Vault.Store.class)
+    void aNewVersionReplacesTheCurrentValue(Vault.Store mode) {
         Vault vault = vault(mode);
         SecretOwner owner = owner();
         SecretRef ref = vault.create(owner, new Credential(Map.of("apiKey", "old")));
@@ -91,8 +91,8 @@ class VaultModesTest {
     }
 
     @ParameterizedTest
-    @EnumSource(VaultByMode.Mode.class)
-    void aDeletedCredentialNoLongerReadsAndDeletingAgainChangesNothing(VaultByMode.Mode mode) {
+    @EnumSource(Vault.Store.class)
+    void aDeletedCredentialNoLongerReadsAndDeletingAgainChangesNothing(Vault.Store mode) {
         Vault vault = vault(mode);
         SecretOwner owner = owner();
         SecretRef ref = vault.create(owner, new Credential(Map.of("apiKey", "k")));
@@ -105,11 +105,11 @@ class VaultModesTest {
     }
 
     @ParameterizedTest
-    @EnumSource(VaultByMode.Mode.class)
-    void bothKindsOfCredentialReadInEitherModeSoConnectionsCanMoveWhileTheyAreUsed(VaultByMode.Mode mode) {
+    @EnumSource(Vault.Store.class)
+    void bothKindsOfCredentialReadInEitherModeSoConnectionsCanMoveWhileTheyAreUsed(Vault.Store mode) {
         SecretOwner owner = owner();
-        SecretRef inSecretsManager = vault(VaultByMode.Mode.SECRETS_MANAGER).create(owner, new Credential(Map.of("apiKey", "sm")));
-        SecretRef inDynamo = vault(VaultByMode.Mode.DYNAMODB).create(owner, new Credential(Map.of("apiKey", "ddb")));
+        SecretRef inSecretsManager = vault(Vault.Store.SECRETS_MANAGER).create(owner, new Credential(Map.of("apiKey", "sm")));
+        SecretRef inDynamo = vault(Vault.Store.DYNAMODB).create(owner, new Credential(Map.of("apiKey", "ddb")));
 
         assertThat(vault(mode).read(inSecretsManager, owner).get("apiKey")).isEqualTo("sm");
         assertThat(vault(mode).read(inDynamo, owner).get("apiKey")).isEqualTo("ddb");
