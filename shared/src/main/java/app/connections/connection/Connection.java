@@ -151,6 +151,11 @@ public record Connection(
                 .updatedAt(now).build();
     }
 
+    /** The same credential, now kept under {@code ref} (moved to another store, or re-sealed there). */
+    public Connection movedTo(SecretRef ref, Instant now) {
+        return copy().secretRef(Optional.of(ref)).updatedAt(now).build();
+    }
+
     public Connection withExternalIdentity(String identity) {
         return copy().externalIdentity(Optional.of(identity)).build();
     }

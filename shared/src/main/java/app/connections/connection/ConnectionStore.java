@@ -65,6 +65,9 @@ public interface ConnectionStore {
      */
     Page<String> due(int shard, java.time.Instant until, int limit, Optional<String> pageToken);
 
+    /** Every connection, one page at a time (a full read, for maintenance tasks only; never a request path). */
+    Page<Connection> everyConnection(int limit, Optional<String> pageToken);
+
     /** Connections in ERROR of a workspace (the banner), oldest first. */
     java.util.List<Connection> needingAttention(String accountId, String workspaceId);
 

@@ -33,13 +33,15 @@ import java.util.Optional;
  *     sets it ({@code OUTBOUND_ALLOW_LOOPBACK=true})
  * @param credentialCacheTtl how long the resolver keeps a credential it read, per connection record
  *     version ({@code CREDENTIAL_CACHE_SECONDS}, default 60; 0 turns the cache off)
+ * @param vaultMode where new credentials are stored ({@code VAULT_MODE}: {@code SecretsManager}, the
+ *     default, or {@code DynamoDB}; docs/scale.md)
  */
 public record Config(String tableName, String eventBusName, String kmsKeyId, String secretNamePrefix,
                      String builderOrigin, Optional<Path> catalogFile, String fingerprintKeyId,
                      int secretRecoveryDays, java.net.URI oauthRedirectUri, java.time.Duration refreshLead,
                      java.time.Duration refreshPeriod, java.time.Duration refreshKeepAlive, java.time.Duration refreshMinInterval,
                      double refreshWriteBudget, int refreshParallelism, java.time.Duration reservationTtl, java.time.Duration providerTimeout,
-                     boolean outboundAllowLoopback, java.time.Duration credentialCacheTtl) {
+                     boolean outboundAllowLoopback, java.time.Duration credentialCacheTtl, String vaultMode) {
 
     public Config {
         Objects.requireNonNull(tableName, "tableName");
@@ -58,6 +60,9 @@ public record Config(String tableName, String eventBusName, String kmsKeyId, Str
         }
         if (refreshMinInterval.isNegative() || refreshMinInterval.compareTo(refreshPeriod) >= 0) {
             throw new IllegalStateException("REFRESH_MIN_INTERVAL_SECONDS must be 0 or more and under the refresh period");
+        }
+        if (!java.util.List.of("SecretsManager", "DynamoDB").contains(vaultMode)) {
+            throw new IllegalStateException("VAULT_MODE must be SecretsManager or DynamoDB");
         }
         if (secretRecoveryDays < 7 || secretRecoveryDays > 30) {
             throw new IllegalStateException("SECRET_RECOVERY_DAYS must be 7 to 30");
@@ -88,7 +93,8 @@ public record Config(String tableName, String eventBusName, String kmsKeyId, Str
                 java.time.Duration.ofSeconds(Long.parseLong(env.getOrDefault("SPEND_RESERVATION_TTL_SECONDS", "900"))),
                 java.time.Duration.ofMillis(Long.parseLong(env.getOrDefault("PROVIDER_TIMEOUT_MS", "10000"))),
                 Boolean.parseBoolean(env.getOrDefault("OUTBOUND_ALLOW_LOOPBACK", "false")),
-                java.time.Duration.ofSeconds(Long.parseLong(env.getOrDefault("CREDENTIAL_CACHE_SECONDS", "60"))));
+                java.time.Duration.ofSeconds(Long.parseLong(env.getOrDefault("CREDENTIAL_CACHE_SECONDS", "60"))),
+                env.getOrDefault("VAULT_MODE", "SecretsManager"));
     }
 
     private static String required(Map<String, String> env, String name) {

@@ -239,8 +239,11 @@ public final class TokenRefresher {
     private boolean storeTokens(Connection c, SecretOwner secretOwner, Credential credential, Instant leaseEnds)
             throws InterruptedException {
         Duration wait = policy.secretWriteBackoff();
+        boolean metered = vault.spendsSharedWriteQuota(c.secretRef().orElseThrow());
         for (int attempt = 1; ; attempt++) {
-            budget.acquire();
+            if (metered) {
+                budget.acquire(); // Secrets Manager's account-wide write quota; the DynamoDB vault mode has none
+            }
             try {
                 vault.putVersion(c.secretRef().orElseThrow(), secretOwner, credential);
                 return true;

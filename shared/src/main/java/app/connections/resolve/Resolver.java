@@ -135,9 +135,25 @@ public final class Resolver {
             }
         }
         Connection current = c;
-        Credential credential = credentials.get(current, () -> vault.read(current.secretRef().orElseThrow(),
-                new SecretOwner(current.accountId(), current.workspaceId(), current.id(), current.app())));
+        Credential credential;
+        try {
+            credential = credentialOf(current);
+        } catch (VaultException e) {
+            // the credential moved while we read the record (to another store, by the vault maintenance): read it where it is now
+            Optional<Connection> moved = store.find(c.id()).filter(x -> x.status() == ConnectionStatus.ACTIVE
+                    && x.secretRef().isPresent() && !x.secretRef().equals(current.secretRef()));
+            if (moved.isEmpty()) {
+                throw e;
+            }
+            c = moved.get();
+            credential = credentialOf(c);
+        }
         return new ResolveResult.Ok(shape(c, credential), reservationId);
+    }
+
+    private Credential credentialOf(Connection c) {
+        return credentials.get(c, () -> vault.read(c.secretRef().orElseThrow(),
+                new SecretOwner(c.accountId(), c.workspaceId(), c.id(), c.app())));
     }
 
     /**

@@ -11,7 +11,9 @@ import app.connections.platform.aws.AwsClients;
 import app.connections.provider.ProviderHttp;
 import app.connections.provider.http.JdkProviderHttp;
 import app.connections.resolve.CredentialCache;
+import app.connections.vault.aws.DynamoDbVault;
 import app.connections.vault.aws.SecretsManagerVault;
+import app.connections.vault.aws.VaultByMode;
 import app.connections.workspace.KnownWorkspaces;
 import app.connections.workspace.WorkspaceAccess;
 import app.connections.workspace.aws.DynamoWorkspaceRegistry;
@@ -31,7 +33,7 @@ final class Adapters {
     private final Supplier<AppCatalog> catalog;
     private final Supplier<DynamoConnectionStore> store;
     private final Supplier<DynamoWorkspaceRegistry> workspaceRegistry;
-    private final Supplier<SecretsManagerVault> vault;
+    private final Supplier<VaultByMode> vault;
     private final Supplier<EventBridgePublisher> events;
     private final Supplier<ProviderHttp> providerHttp;
     private final Supplier<SecretsManagerOAuthClients> oauthClients;
@@ -46,8 +48,10 @@ final class Adapters {
         this.store = AwsClients.memoize(() -> new DynamoConnectionStore(aws.dynamo(), config.tableName(),
                 new GrantItems(aws.dynamo(), config.tableName())));
         this.workspaceRegistry = AwsClients.memoize(() -> new DynamoWorkspaceRegistry(aws.dynamo(), config.tableName()));
-        this.vault = AwsClients.memoize(() ->
-                new SecretsManagerVault(aws.secrets(), aws.kms(), config.kmsKeyId(), config.secretNamePrefix()));
+        this.vault = AwsClients.memoize(() -> new VaultByMode(
+                new SecretsManagerVault(aws.secrets(), aws.kms(), config.kmsKeyId(), config.secretNamePrefix()),
+                new DynamoDbVault(aws.dynamo(), config.tableName(), aws.kms(), config.kmsKeyId(), clock),
+                VaultByMode.parse(config.vaultMode())));
         this.events = AwsClients.memoize(() -> new EventBridgePublisher(aws.events(), config.eventBusName()));
         this.providerHttp = AwsClients.memoize(() -> outbound.orElseGet(() ->
                 new JdkProviderHttp(config.outboundAllowLoopback(), config.providerTimeout())));
@@ -73,7 +77,7 @@ final class Adapters {
         return new WorkspaceAccess(knownWorkspaces.get());
     }
 
-    SecretsManagerVault vault() {
+    VaultByMode vault() {
         return vault.get();
     }
 

@@ -120,6 +120,14 @@ public final class Services {
                 new DynamoAuditLog(adapters.aws.dynamo(), adapters.table()), grants(), adapters.clock, adapters.credentialCache());
     }
 
+    /** The vault's maintenance tasks: moving credentials between stores, re-sealing under the current key. */
+    public app.connections.maintenance.VaultMaintenance vaultMaintenance() {
+        return new app.connections.maintenance.VaultMaintenance(adapters.store(), adapters.vault(),
+                new app.connections.refresh.aws.DynamoLeaseStore(adapters.aws.dynamo(), adapters.table()),
+                new app.connections.refresh.WriteBudget(adapters.config.refreshWriteBudget()), adapters.clock,
+                adapters.config.secretRecoveryDays(), java.time.Duration.ofSeconds(60));
+    }
+
     public Grants grants() {
         return new Grants(adapters.store(), new DynamoGrantStore(adapters.aws.dynamo(), adapters.table()),
                 new DynamoSpendLedger(adapters.aws.dynamo(), adapters.table()), adapters.workspaceRegistry(), adapters.catalog(),

@@ -193,6 +193,31 @@ public final class DynamoConnectionStore implements ConnectionStore {
         return new Page<>(items, next);
     }
 
+    @Override
+    public Page<Connection> everyConnection(int limit, Optional<String> pageToken) {
+        var scan = software.amazon.awssdk.services.dynamodb.model.ScanRequest.builder().tableName(table).limit(limit)
+                .consistentRead(true).filterExpression("#type = :connection")
+                .expressionAttributeNames(Map.of("#type", "type")).expressionAttributeValues(Map.of(":connection", s("connection")));
+        pageToken.ifPresent(token -> scan.exclusiveStartKey(scanKey(token)));
+        var page = dynamo.scan(scan.build());
+        return new Page<>(page.items().stream().map(ConnectionItems::fromItem).toList(),
+                page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+                        ? Optional.of(encodePageToken(page.lastEvaluatedKey())) : Optional.empty());
+    }
+
+    private static Map<String, AttributeValue> scanKey(String token) {
+        Map<String, String> plain;
+        try {
+            plain = Json.MAPPER.readValue(Base64.getUrlDecoder().decode(token), new TypeReference<Map<String, String>>() { });
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            throw new InvalidField("nextToken", "nextToken is not a token this list issued");
+        }
+        if (plain == null || plain.size() != 2 || plain.get("pk") == null || plain.get("sk") == null) {
+            throw new InvalidField("nextToken", "nextToken is not a token this list issued");
+        }
+        return Map.of("pk", s(plain.get("pk")), "sk", s(plain.get("sk")));
+    }
+
     private static String encodePageToken(Map<String, AttributeValue> lastKey) {
         Map<String, String> plain = new LinkedHashMap<>();
         lastKey.forEach((k, v) -> plain.put(k, v.s()));

@@ -1,34 +1,12 @@
 package app.connections.vault.aws;
 
 import app.connections.vault.SecretRef;
-import app.connections.platform.Json;
 import app.connections.vault.Credential;
 import app.connections.vault.SecretOwner;
 import app.connections.vault.Vault;
-import app.connections.vault.VaultException;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
-import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.core.exception.SdkServiceException;
 import software.amazon.awssdk.services.kms.KmsClient;
-import software.amazon.awssdk.services.kms.model.DataKeySpec;
-import software.amazon.awssdk.services.kms.model.DisabledException;
-import software.amazon.awssdk.services.kms.model.GenerateDataKeyResponse;
-import software.amazon.awssdk.services.kms.model.KeyUnavailableException;
-import software.amazon.awssdk.services.kms.model.KmsInvalidStateException;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.Tag;
 
@@ -43,49 +21,74 @@ import software.amazon.awssdk.services.secretsmanager.model.Tag;
  * secret attached to another connection's record does not open.
  */
 public final class SecretsManagerVault implements Vault {
-    private static final int GCM_TAG_BITS = 128;
-    private static final int IV_BYTES = 12;
-    private static final String NO_WORKSPACE = "-";
-
     private final SecretsManagerClient secrets;
-    private final KmsClient kms;
-    private final String kmsKeyId;
+    private final KmsEnvelope envelope;
     private final String namePrefix;
 
     public SecretsManagerVault(SecretsManagerClient secrets, KmsClient kms, String kmsKeyId, String namePrefix) {
         this.secrets = secrets;
-        this.kms = kms;
-        this.kmsKeyId = kmsKeyId;
+        this.envelope = new KmsEnvelope(kms, kmsKeyId);
         this.namePrefix = namePrefix;
+    }
+
+    /** Whether a reference names a Secrets Manager secret (its ARN). */
+    static boolean holds(SecretRef ref) {
+        return ref.id().startsWith("arn:") && ref.id().contains(":secretsmanager:");
     }
 
     @Override
     public SecretRef create(SecretOwner owner, Credential credential) {
-        String sealed = seal(owner, credential);
+        String sealed = envelope.seal(owner, credential);
         try {
             var response = secrets.createSecret(b -> b
                     .name(namePrefix + "/" + owner.accountId() + "/" + owner.connectionId())
-                    .kmsKeyId(kmsKeyId)
+                    .kmsKeyId(envelope.keyId())
                     .description("Connection secret (" + owner.app() + ")")
                     .secretString(sealed)
                     .tags(List.of(
                             tag("connections:account", owner.accountId()),
-                            tag("connections:workspace", owner.workspaceId().orElse(NO_WORKSPACE)),
+                            tag("connections:workspace", owner.workspaceId().orElse(KmsEnvelope.NO_WORKSPACE)),
                             tag("connections:connection", owner.connectionId()),
                             tag("connections:app", owner.app()))));
             return new SecretRef(response.arn());
         } catch (SdkException e) {
-            throw failure("could not store the connection secret", e);
+            throw KmsEnvelope.failure("could not store the connection secret", e);
+        }
+    }
+
+    /**
+     * The connection's secret, created, or (named already: a copy repeated after a crash, or the one
+     * a move away left in its recovery window) restored and given this credential as its current version.
+     */
+    SecretRef createOrReplace(SecretOwner owner, Credential credential) {
+        String name = namePrefix + "/" + owner.accountId() + "/" + owner.connectionId();
+        try {
+            return create(owner, credential);
+        } catch (app.connections.vault.VaultException e) {
+            if (!(e.getCause() instanceof software.amazon.awssdk.services.secretsmanager.model.ResourceExistsException)) {
+                throw e;
+            }
+        }
+        try {
+            var described = secrets.describeSecret(b -> b.secretId(name));
+            if (described.deletedDate() != null) {
+                secrets.restoreSecret(b -> b.secretId(name));
+            }
+            SecretRef ref = new SecretRef(described.arn());
+            putVersion(ref, owner, credential);
+            return ref;
+        } catch (SdkException e) {
+            throw KmsEnvelope.failure("could not store the connection secret", e);
         }
     }
 
     @Override
     public void putVersion(SecretRef ref, SecretOwner owner, Credential credential) {
-        String sealed = seal(owner, credential);
+        String sealed = envelope.seal(owner, credential);
         try {
             secrets.putSecretValue(b -> b.secretId(ref.id()).secretString(sealed));
         } catch (SdkException e) {
-            throw failure("could not store a new version of the connection secret", e);
+            throw KmsEnvelope.failure("could not store a new version of the connection secret", e);
         }
     }
 
@@ -95,9 +98,9 @@ public final class SecretsManagerVault implements Vault {
         try {
             sealed = secrets.getSecretValue(b -> b.secretId(ref.id())).secretString();
         } catch (SdkException e) {
-            throw failure("could not read the connection secret", e);
+            throw KmsEnvelope.failure("could not read the connection secret", e);
         }
-        return open(owner, sealed);
+        return envelope.open(owner, sealed);
     }
 
     @Override
@@ -111,104 +114,11 @@ public final class SecretsManagerVault implements Vault {
             }
             secrets.deleteSecret(b -> b.secretId(ref.id()).recoveryWindowInDays((long) recoveryWindowDays));
         } catch (SdkException e) {
-            throw failure("could not schedule the connection secret for deletion", e);
+            throw KmsEnvelope.failure("could not schedule the connection secret for deletion", e);
         }
-    }
-
-    private String seal(SecretOwner owner, Credential credential) {
-        Map<String, String> context = context(owner);
-        GenerateDataKeyResponse dataKey;
-        try {
-            dataKey = kms.generateDataKey(b -> b.keyId(kmsKeyId).keySpec(DataKeySpec.AES_256).encryptionContext(context));
-        } catch (SdkException e) {
-            throw failure("could not obtain a data key from KMS", e);
-        }
-        byte[] key = dataKey.plaintext().asByteArray();
-        byte[] iv = new byte[IV_BYTES];
-        // a new generator per IV: none is created at init and carried in a SnapStart snapshot
-        new SecureRandom().nextBytes(iv);
-        try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(GCM_TAG_BITS, iv));
-            cipher.updateAAD(aad(context));
-            byte[] data = cipher.doFinal(Json.MAPPER.writeValueAsBytes(credential.values()));
-            Base64.Encoder b64 = Base64.getEncoder();
-            return Json.MAPPER.writeValueAsString(new Envelope(1, "AES-256-GCM",
-                    b64.encodeToString(dataKey.ciphertextBlob().asByteArray()), b64.encodeToString(iv), b64.encodeToString(data)));
-        } catch (GeneralSecurityException | JsonProcessingException e) {
-            throw new VaultException("could not seal the connection secret", e);
-        } finally {
-            Arrays.fill(key, (byte) 0);
-        }
-    }
-
-    private Credential open(SecretOwner owner, String sealed) {
-        Map<String, String> context = context(owner);
-        Envelope envelope;
-        try {
-            envelope = Json.MAPPER.readValue(sealed, Envelope.class);
-        } catch (JsonProcessingException e) {
-            throw new VaultException("the connection secret is not in the expected format", null);
-        }
-        if (envelope.v() != 1) {
-            throw new VaultException("unknown connection secret format " + envelope.v(), null);
-        }
-        Base64.Decoder b64 = Base64.getDecoder();
-        byte[] key;
-        try {
-            key = kms.decrypt(b -> b.ciphertextBlob(SdkBytes.fromByteArray(b64.decode(envelope.key())))
-                    .keyId(kmsKeyId)
-                    .encryptionContext(context)).plaintext().asByteArray();
-        } catch (KmsInvalidStateException | DisabledException | KeyUnavailableException e) {
-            throw new VaultException("the KMS key is not usable (disabled, pending deletion or unavailable)", e);
-        } catch (SdkException e) {
-            throw temporarilyUnavailable(e)
-                    ? failure("KMS could not decrypt the connection secret", e)
-                    : new VaultException("the connection secret does not open for this connection", e);
-        }
-        try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(GCM_TAG_BITS, b64.decode(envelope.iv())));
-            cipher.updateAAD(aad(context));
-            byte[] plain = cipher.doFinal(b64.decode(envelope.data()));
-            return new Credential(Json.MAPPER.readValue(plain, new TypeReference<Map<String, String>>() { }));
-        } catch (GeneralSecurityException | java.io.IOException e) {
-            throw new VaultException("the connection secret does not open for this connection", null);
-        } finally {
-            Arrays.fill(key, (byte) 0);
-        }
-    }
-
-    /** A failed call: retryable when the service was only throttled, failing or unreachable. */
-    private static VaultException failure(String what, SdkException e) {
-        return temporarilyUnavailable(e)
-                ? new VaultException(what + ": the service is temporarily unavailable (throttled or failing); retry later", e, true)
-                : new VaultException(what, e);
-    }
-
-    static boolean temporarilyUnavailable(SdkException e) {
-        if (e instanceof SdkServiceException service) {
-            return service.isThrottlingException() || service.statusCode() >= 500;
-        }
-        return e instanceof SdkClientException; // no answer at all: network error, timeout
-    }
-
-    private static Map<String, String> context(SecretOwner owner) {
-        return Map.of(
-                "accountId", owner.accountId(),
-                "workspaceId", owner.workspaceId().orElse(NO_WORKSPACE),
-                "connectionId", owner.connectionId());
-    }
-
-    private static byte[] aad(Map<String, String> context) {
-        return new TreeMap<>(context).toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private static Tag tag(String key, String value) {
         return Tag.builder().key(key).value(value).build();
-    }
-
-    /** What is stored as the secret's value. Nothing in it is readable without KMS. */
-    record Envelope(int v, String alg, String key, String iv, String data) {
     }
 }
