@@ -83,7 +83,9 @@ public final class OAuthWorld implements AutoCloseable {
         config = Config.from(env);
         AwsClients aws = new AwsClients();
         services = new Services(config, new AwsClients(serviceClients), clock);
-        store = new DynamoConnectionStore(aws.dynamo(), config.tableName());
+        // the store as the service builds it: grant copies kept current with the connection
+        store = new DynamoConnectionStore(aws.dynamo(), config.tableName(),
+                new app.connections.grant.aws.GrantItems(aws.dynamo(), config.tableName()));
         vault = new SecretsManagerVault(aws.secrets(), aws.kms(), config.kmsKeyId(), config.secretNamePrefix());
         try {
             aws.secrets().createSecret(b -> b.name(SecretsManagerOAuthClients.secretName(config.secretNamePrefix(), app))
