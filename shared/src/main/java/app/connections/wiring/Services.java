@@ -52,8 +52,14 @@ public final class Services {
     public void primeBeforeSnapshot(Runnable functionPriming) {
         Priming.beforeSnapshot(() -> {
             adapters.aws.primeRequestPath();
+            Priming.primeTelemetry();
             functionPriming.run();
         }, () -> adapters.credentialCache().clear());
+    }
+
+    /** The service's metrics. */
+    public app.connections.platform.Metrics metrics() {
+        return adapters.metrics;
     }
 
     public Config config() {
@@ -109,7 +115,8 @@ public final class Services {
 
     public Resolver resolver() {
         return new Resolver(adapters.store(), adapters.vault(), tokenRefresher(), lifecycle.parkedRuns(),
-                new DynamoAuditLog(adapters.aws.dynamo(), adapters.table()), grants(), adapters.clock, adapters.credentialCache());
+                new DynamoAuditLog(adapters.aws.dynamo(), adapters.table()), grants(), adapters.clock, adapters.credentialCache(),
+                adapters.metrics);
     }
 
     public Grants grants() {
