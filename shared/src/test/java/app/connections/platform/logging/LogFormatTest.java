@@ -86,6 +86,30 @@ class LogFormatTest {
     }
 
     @Test
+    void debugIsLoggedForTheSampledShareOfInvocationsOnly() throws Exception {
+        org.slf4j.Logger log = LoggerFactory.getLogger("app.connections.Test");
+        LambdaLogContext.configure(new app.connections.platform.Observability("INFO", "connections", 1.0, "Connections"));
+        try {
+            Captured sampled = Captured.during(() -> LambdaLogContext.with(
+                    new LocalLambdaContext("ResolverFunction", "req-4", System.currentTimeMillis() + 1_000), "run-5", () -> {
+                        log.debug("detail of a sampled invocation");
+                        return null;
+                    }));
+            assertThat(sampled.logs()).anySatisfy(l -> {
+                assertThat(l.path("message").asText()).isEqualTo("detail of a sampled invocation");
+                assertThat(l.path("sampling_rate").asDouble()).isEqualTo(1.0);
+            });
+        } finally {
+            LambdaLogContext.configure(app.connections.platform.Observability.defaults());
+        }
+        Captured after = Captured.during(() -> {
+            log.debug("detail outside any invocation");
+            return null;
+        });
+        assertThat(after.lines).as("the sampled invocation's DEBUG ended with it").isEmpty();
+    }
+
+    @Test
     void anErrorCarriesItsClassMessageAndStack() throws Exception {
         JsonNode line = onlyLog(Captured.during(() -> {
             LoggerFactory.getLogger("app.connections.Test").error("request failed", new IllegalStateException("boom"));
