@@ -35,13 +35,16 @@ import java.util.Optional;
  *     version ({@code CREDENTIAL_CACHE_SECONDS}, default 60; 0 turns the cache off)
  * @param vaultMode where new credentials are stored ({@code VAULT_MODE}: {@code SecretsManager}, the
  *     default, or {@code DynamoDB}; docs/scale.md)
+ * @param observability log level, service name, debug sampling and metrics namespace ({@code LOG_LEVEL},
+ *     {@code SERVICE_NAME}, {@code LOG_DEBUG_SAMPLE_RATE}, {@code METRICS_NAMESPACE})
  */
 public record Config(String tableName, String eventBusName, String kmsKeyId, String secretNamePrefix,
                      String builderOrigin, Optional<Path> catalogFile, String fingerprintKeyId,
                      int secretRecoveryDays, java.net.URI oauthRedirectUri, java.time.Duration refreshLead,
                      java.time.Duration refreshPeriod, java.time.Duration refreshKeepAlive, java.time.Duration refreshMinInterval,
                      double refreshWriteBudget, int refreshParallelism, java.time.Duration reservationTtl, java.time.Duration providerTimeout,
-                     boolean outboundAllowLoopback, java.time.Duration credentialCacheTtl, String vaultMode) {
+                     boolean outboundAllowLoopback, java.time.Duration credentialCacheTtl, String vaultMode,
+                     Observability observability) {
 
     public Config {
         Objects.requireNonNull(tableName, "tableName");
@@ -52,6 +55,7 @@ public record Config(String tableName, String eventBusName, String kmsKeyId, Str
         Objects.requireNonNull(catalogFile, "catalogFile");
         Objects.requireNonNull(fingerprintKeyId, "fingerprintKeyId");
         Objects.requireNonNull(oauthRedirectUri, "oauthRedirectUri");
+        Objects.requireNonNull(observability, "observability");
         if (!oauthRedirectUri.isAbsolute() || !oauthRedirectUri.getPath().endsWith("/oauth/callback")) {
             throw new IllegalStateException("OAUTH_REDIRECT_URI must be an absolute URL ending in /oauth/callback");
         }
@@ -94,7 +98,8 @@ public record Config(String tableName, String eventBusName, String kmsKeyId, Str
                 java.time.Duration.ofMillis(Long.parseLong(env.getOrDefault("PROVIDER_TIMEOUT_MS", "10000"))),
                 Boolean.parseBoolean(env.getOrDefault("OUTBOUND_ALLOW_LOOPBACK", "false")),
                 java.time.Duration.ofSeconds(Long.parseLong(env.getOrDefault("CREDENTIAL_CACHE_SECONDS", "60"))),
-                env.getOrDefault("VAULT_MODE", "SecretsManager"));
+                env.getOrDefault("VAULT_MODE", "SecretsManager"),
+                Observability.from(env));
     }
 
     private static String required(Map<String, String> env, String name) {

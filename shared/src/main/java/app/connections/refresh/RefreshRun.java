@@ -3,6 +3,7 @@ package app.connections.refresh;
 import app.connections.connection.ConnectionStore;
 import app.connections.connection.Page;
 import app.connections.connection.lifecycle.Revocations;
+import app.connections.platform.logging.LogFields;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -98,7 +99,7 @@ public final class RefreshRun {
                         }
                         slots.acquire();
                         considered++;
-                        workers.submit(() -> {
+                        workers.submit(LogFields.carried(() -> {
                             try {
                                 switch (refresher.refresh(id, RefreshReason.SCHEDULE)) {
                                     case RefreshOutcome.Refreshed r -> refreshed.incrementAndGet();
@@ -110,11 +111,12 @@ public final class RefreshRun {
                                 }
                             } catch (RuntimeException e) {
                                 failed.incrementAndGet();
-                                LOG.error("refresh connection={} reason=SCHEDULE outcome=error: {}", id, e.getMessage());
+                                LOG.atError().addKeyValue(LogFields.CONNECTION_ID, id).addKeyValue(LogFields.REASON, RefreshReason.SCHEDULE)
+                                        .addKeyValue(LogFields.OUTCOME, "error").log("refresh failed: {}", e.getMessage());
                             } finally {
                                 slots.release();
                             }
-                        });
+                        }));
                     }
                     cursors[shard] = page.nextToken();
                     if (page.nextToken().isEmpty()) {

@@ -7,7 +7,10 @@ import app.connections.connection.ConnectionEvents;
 import app.connections.connection.ConnectionStatus;
 import app.connections.connection.ConnectionStore;
 import app.connections.catalog.CredentialKind;
+import app.connections.platform.Metric;
+import app.connections.platform.Metrics;
 import app.connections.platform.StaleVersion;
+import app.connections.platform.logging.LogFields;
 import app.connections.connection.TokenSchedule;
 import app.connections.connection.VersionedWrites;
 import app.connections.events.ConnectionEvent;
@@ -67,10 +70,19 @@ public final class TokenRefresher {
     private final WriteBudget budget;
     private final RefreshPolicy policy;
     private final Clock clock;
+    private final Metrics metrics;
 
     public TokenRefresher(ConnectionStore store, LeaseStore leases, Vault vault, AppCatalog catalog, OAuthClients clients,
                           TokenEndpoint tokens, EventPublisher events, AppAlarms alarms, WriteBudget budget,
                           RefreshPolicy policy, Clock clock) {
+        this(store, leases, vault, catalog, clients, tokens, events, alarms, budget, policy, clock, Metrics.NONE);
+    }
+
+    /** @param metrics refreshes by outcome, token-endpoint latency, invalid_client, reauthorizations required */
+    public TokenRefresher(ConnectionStore store, LeaseStore leases, Vault vault, AppCatalog catalog, OAuthClients clients,
+                          TokenEndpoint tokens, EventPublisher events, AppAlarms alarms, WriteBudget budget,
+                          RefreshPolicy policy, Clock clock, Metrics metrics) {
+        this.metrics = metrics;
         this.store = store;
         this.leases = leases;
         this.vault = vault;
@@ -122,8 +134,11 @@ public final class TokenRefresher {
             }
             Instant notBefore = schedule.issuedAt().plus(policy.minInterval());
             if (now.isBefore(notBefore)) {
-                LOG.warn("refresh connection={} app={} reason={} outcome=refused_too_soon issuedAt={} minInterval={}",
-                        c.id(), c.app(), reason, schedule.issuedAt(), policy.minInterval());
+                LOG.atWarn().addKeyValue(LogFields.CONNECTION_ID, c.id()).addKeyValue(LogFields.APP, c.app())
+                        .addKeyValue(LogFields.REASON, reason).addKeyValue(LogFields.OUTCOME, "refused_too_soon")
+                        .addKeyValue("issuedAt", schedule.issuedAt()).addKeyValue("minInterval", policy.minInterval())
+                        .log("refresh refused: too soon after the last one");
+                metrics.count(Metric.REFRESHES, c.app(), "too_soon");
                 return new RefreshOutcome.TooSoon(c, notBefore);
             }
             RefreshOutcome outcome = refreshUnderLease(c, schedule, now, leaseEnds);
@@ -170,8 +185,9 @@ public final class TokenRefresher {
                 return renewed ? new RefreshOutcome.Refreshed(after) : new RefreshOutcome.NotDue(after);
             }
         }
-        LOG.warn("refresh connection={} app={} reason={} outcome=peer_still_refreshing waited={}", seen.id(), seen.app(),
-                reason, policy.peerWait());
+        LOG.atWarn().addKeyValue(LogFields.CONNECTION_ID, seen.id()).addKeyValue(LogFields.APP, seen.app())
+                .addKeyValue(LogFields.REASON, reason).addKeyValue(LogFields.OUTCOME, "peer_still_refreshing")
+                .addKeyValue("waited", policy.peerWait()).log("refresh: the peer holding the lease did not finish in time");
         return new RefreshOutcome.Busy();
     }
 
@@ -204,11 +220,14 @@ public final class TokenRefresher {
             return new RefreshOutcome.Busy();
         }
         OAuthTokens fresh;
+        long asked = System.nanoTime();
         try {
             fresh = tokens.refresh(app.get(), client.get(), refreshToken, c.fields(), now);
         } catch (TokenRequestFailed e) {
+            metrics.timing(Metric.TOKEN_ENDPOINT_LATENCY, Duration.ofNanos(System.nanoTime() - asked), c.app());
             return failed(c, schedule, e, now);
         }
+        metrics.timing(Metric.TOKEN_ENDPOINT_LATENCY, Duration.ofNanos(System.nanoTime() - asked), c.app());
         if (!storeTokens(c, secretOwner, fresh.credential(), leaseEnds)) {
             return backoff(c, schedule, Optional.empty(), now, "secret_write_failed");
         }
@@ -218,16 +237,27 @@ public final class TokenRefresher {
         return saved.applied() ? new RefreshOutcome.Refreshed(saved.connection()) : new RefreshOutcome.NotDue(saved.connection());
     }
 
-    private static void log(Connection c, RefreshReason reason, RefreshOutcome outcome) {
+    /** One log line per refresh (never a token) and its count by outcome class. */
+    private void log(Connection c, RefreshReason reason, RefreshOutcome outcome) {
         switch (outcome) {
-            case RefreshOutcome.Refreshed r -> LOG.info("refresh connection={} app={} reason={} outcome=refreshed expiresAt={}",
-                    c.id(), c.app(), reason, r.connection().tokenSchedule().flatMap(TokenSchedule::expiresAt)
-                            .map(Instant::toString).orElse("none"));
-            case RefreshOutcome.Failed f -> LOG.warn("refresh connection={} app={} reason={} outcome=failed:{} status={} retryAt={}",
-                    c.id(), c.app(), reason, f.reason(), f.connection().status(), f.connection().tokenSchedule()
-                            .flatMap(TokenSchedule::retryAt).map(Instant::toString).orElse("none"));
-            default -> LOG.info("refresh connection={} app={} reason={} outcome={}", c.id(), c.app(), reason,
-                    outcome.getClass().getSimpleName());
+            case RefreshOutcome.Refreshed r -> {
+                LOG.atInfo().addKeyValue(LogFields.CONNECTION_ID, c.id()).addKeyValue(LogFields.APP, c.app())
+                        .addKeyValue(LogFields.REASON, reason).addKeyValue(LogFields.OUTCOME, "refreshed")
+                        .addKeyValue("expiresAt", r.connection().tokenSchedule().flatMap(TokenSchedule::expiresAt)
+                                .map(Instant::toString).orElse("none")).log("refresh");
+                metrics.count(Metric.REFRESHES, c.app(), "refreshed");
+            }
+            case RefreshOutcome.Failed f -> {
+                LOG.atWarn().addKeyValue(LogFields.CONNECTION_ID, c.id()).addKeyValue(LogFields.APP, c.app())
+                        .addKeyValue(LogFields.REASON, reason).addKeyValue(LogFields.OUTCOME, "failed:" + f.reason())
+                        .addKeyValue(LogFields.STATUS, f.connection().status()).addKeyValue("retryAt", f.connection().tokenSchedule()
+                                .flatMap(TokenSchedule::retryAt).map(Instant::toString).orElse("none")).log("refresh failed");
+                metrics.count(Metric.REFRESHES, c.app(), f.reason());
+                metrics.count(Metric.REFRESH_FAILURES, c.app(), f.reason());
+            }
+            default -> LOG.atInfo().addKeyValue(LogFields.CONNECTION_ID, c.id()).addKeyValue(LogFields.APP, c.app())
+                    .addKeyValue(LogFields.REASON, reason).addKeyValue(LogFields.OUTCOME, outcome.getClass().getSimpleName())
+                    .log("refresh");
         }
     }
 
@@ -303,6 +333,7 @@ public final class TokenRefresher {
             case INVALID_CLIENT -> {
                 // Our app's credentials: not the user's fault, so the connection stays as it is.
                 alarms.oauthClientRejected(c.app(), now);
+                metrics.count(Metric.INVALID_CLIENT, c.app());
                 yield backoff(c, schedule, e.retryAfter(), now, "invalid_client");
             }
             case TRANSIENT -> {
@@ -329,6 +360,7 @@ public final class TokenRefresher {
     private RefreshOutcome toError(Connection c, String reason, Instant now) {
         Saved saved = save(c, x -> x.markedError(reason, now));
         if (saved.applied()) {
+            metrics.count(Metric.REAUTHORIZATIONS_REQUIRED, c.app());
             events.publish(ConnectionEvents.of(ConnectionEvent.REAUTHORIZATION_REQUIRED, saved.connection(), reason, now));
         }
         return new RefreshOutcome.Failed(saved.connection(), reason);

@@ -10,6 +10,9 @@ import app.connections.connection.TokenSchedule;
 import app.connections.connection.Visibility;
 import app.connections.grant.Grant;
 import app.connections.grant.Grants;
+import app.connections.platform.Metric;
+import app.connections.platform.Metrics;
+import app.connections.platform.logging.LogFields;
 import app.connections.refresh.RefreshOutcome;
 import app.connections.refresh.RefreshReason;
 import app.connections.refresh.TokenRefresher;
@@ -48,9 +51,17 @@ public final class Resolver {
     private final Grants grants;
     private final Clock clock;
     private final CredentialCache credentials;
+    private final Metrics metrics;
 
     public Resolver(ConnectionStore store, Vault vault, TokenRefresher refresher, ParkedRuns parked, AuditLog audit,
                     Grants grants, Clock clock, CredentialCache credentials) {
+        this(store, vault, refresher, parked, audit, grants, clock, credentials, Metrics.NONE);
+    }
+
+    /** @param metrics resolves by outcome, spend reservations and caps reached */
+    public Resolver(ConnectionStore store, Vault vault, TokenRefresher refresher, ParkedRuns parked, AuditLog audit,
+                    Grants grants, Clock clock, CredentialCache credentials, Metrics metrics) {
+        this.metrics = metrics;
         this.credentials = credentials;
         this.store = store;
         this.vault = vault;
@@ -68,8 +79,8 @@ public final class Resolver {
         } catch (RuntimeException e) {
             String outcome = "failed:" + (e instanceof VaultException v ? (v.retryable() ? "vault_unavailable" : "vault_refused")
                     : "internal_error");
-            LOG.error("resolve of connection {} for run {} failed ({}): {}", request.connectionId(), request.runId(), outcome,
-                    e.getMessage());
+            logged(request, outcome).atError().log("resolve failed: {}", e.getMessage());
+            metrics.count(Metric.RESOLVES, outcome);
             try {
                 audit.resolved(request, outcome, clock.instant());
             } catch (RuntimeException auditFailed) {
@@ -83,7 +94,31 @@ public final class Resolver {
             case ResolveResult.Denied d -> "denied:" + d.reason();
         };
         audit.resolved(request, outcome, clock.instant());
+        logged(request, outcome).atInfo().log("resolve");
+        metrics.count(Metric.RESOLVES, outcome);
         return result;
+    }
+
+    /** The resolve's fields on its log line: ids and the outcome, never the credential. */
+    private static Logged logged(ResolveRequest request, String outcome) {
+        return new Logged(request, outcome);
+    }
+
+    private record Logged(ResolveRequest request, String outcome) {
+        org.slf4j.spi.LoggingEventBuilder atInfo() {
+            return with(LOG.atInfo());
+        }
+
+        org.slf4j.spi.LoggingEventBuilder atError() {
+            return with(LOG.atError());
+        }
+
+        private org.slf4j.spi.LoggingEventBuilder with(org.slf4j.spi.LoggingEventBuilder line) {
+            return line.addKeyValue(LogFields.CONNECTION_ID, request.connectionId())
+                    .addKeyValue(LogFields.ACCOUNT_ID, request.accountId()).addKeyValue(LogFields.WORKSPACE_ID, request.workspaceId())
+                    .addKeyValue(LogFields.RUN_ID, request.runId()).addKeyValue(LogFields.STEP_ID, request.stepId())
+                    .addKeyValue(LogFields.OUTCOME, outcome);
+        }
     }
 
     private ResolveResult decide(ResolveRequest request) {
@@ -109,9 +144,16 @@ public final class Resolver {
     /** A granted connection with a cap: reserve the estimate first; no credential past the cap. */
     private ResolveResult metered(Connection c, Grant grant, ResolveRequest request) {
         return switch (grants.reserve(grant, request.estimatedCostMicros().orElse(0L), c)) {
-            case Grants.Metering.CapReached reached -> new ResolveResult.Denied("spend_cap_reached");
+            case Grants.Metering.CapReached reached -> {
+                metrics.count(Metric.SPEND_RESERVATIONS, "cap_reached");
+                metrics.count(Metric.SPEND_CAP_REACHED, c.app());
+                yield new ResolveResult.Denied("spend_cap_reached");
+            }
             case Grants.Metering.NotMetered none -> active(c, request, Optional.empty());
-            case Grants.Metering.Reserved reserved -> active(c, request, Optional.of(reserved.reservationId()));
+            case Grants.Metering.Reserved reserved -> {
+                metrics.count(Metric.SPEND_RESERVATIONS, "reserved");
+                yield active(c, request, Optional.of(reserved.reservationId()));
+            }
         };
     }
 
@@ -181,8 +223,8 @@ public final class Resolver {
             if (stillValid.isEmpty()) {
                 throw e;
             }
-            LOG.warn("refresh of connection {} failed ({}); its current token is still valid and handed out",
-                    c.id(), e.getMessage());
+            LOG.atWarn().addKeyValue(LogFields.CONNECTION_ID, c.id()).addKeyValue(LogFields.APP, c.app())
+                    .log("refresh failed ({}); the current token is still valid and handed out", e.getMessage());
             return stillValid;
         }
         return switch (outcome) {

@@ -1,6 +1,8 @@
 package app.connections.wiring;
 
+import app.connections.api.lambda.LambdaLogContext;
 import app.connections.catalog.AppCatalog;
+import app.connections.platform.Metrics;
 import app.connections.connection.RefreshTiming;
 import app.connections.connection.aws.DynamoConnectionStore;
 import app.connections.events.aws.EventBridgePublisher;
@@ -30,6 +32,8 @@ final class Adapters {
     final Config config;
     final AwsClients aws;
     final Clock clock;
+    /** The service's metrics (EMF in Lambda); the use cases that report get it. */
+    final Metrics metrics;
     private final Supplier<AppCatalog> catalog;
     private final Supplier<DynamoConnectionStore> store;
     private final Supplier<DynamoWorkspaceRegistry> workspaceRegistry;
@@ -44,6 +48,9 @@ final class Adapters {
         this.config = config;
         this.aws = aws;
         this.clock = clock;
+        LambdaLogContext.configure(config.observability());
+        this.metrics = LambdaLogContext.metrics();
+        aws.countThrottles(metrics);
         this.catalog = AwsClients.memoize(() -> AppCatalog.load(config.catalogFile()));
         this.store = AwsClients.memoize(() -> new DynamoConnectionStore(aws.dynamo(), config.tableName(),
                 new GrantItems(aws.dynamo(), config.tableName())));

@@ -4,6 +4,7 @@ import app.connections.connection.lifecycle.Reauthorizations;
 import app.connections.connection.lifecycle.Revocations;
 import app.connections.connection.lifecycle.aws.DynamoParkedRuns;
 import app.connections.connection.lifecycle.aws.DynamoPendingRevocations;
+import app.connections.refresh.MeteredPendingRevocations;
 
 /** The connection lifecycle: revocation (builder and portal, with provider retries) and reauthorization. */
 final class LifecycleWiring {
@@ -17,7 +18,7 @@ final class LifecycleWiring {
 
     Revocations revocations() {
         return new Revocations(a.store(), a.vault(), oauth.providerRevocation(),
-                new DynamoPendingRevocations(a.aws.dynamo(), a.table()), a.events(), a.clock, a.config.secretRecoveryDays());
+                new MeteredPendingRevocations(new DynamoPendingRevocations(a.aws.dynamo(), a.table()), a.metrics, a.clock), a.events(), a.clock, a.config.secretRecoveryDays());
     }
 
     Reauthorizations reauthorizations() {

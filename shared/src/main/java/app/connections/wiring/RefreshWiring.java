@@ -22,7 +22,7 @@ final class RefreshWiring {
                 a.vault(), a.catalog(), a.oauthClients(), oauth.tokenEndpoint(), a.events(),
                 new DynamoDedupedAppAlarms(a.aws.dynamo(), a.table(), a.events()),
                 new WriteBudget(a.config.refreshWriteBudget()),
-                RefreshPolicy.defaults(a.timing(), a.config.refreshMinInterval()), a.clock));
+                RefreshPolicy.defaults(a.timing(), a.config.refreshMinInterval()), a.clock, a.metrics));
     }
 
     TokenRefresher tokenRefresher() {

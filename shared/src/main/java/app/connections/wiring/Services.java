@@ -60,8 +60,14 @@ public final class Services {
     public void primeBeforeSnapshot(Runnable functionPriming) {
         Priming.beforeSnapshot(() -> {
             adapters.aws.primeRequestPath();
+            Priming.primeTelemetry();
             functionPriming.run();
         }, () -> adapters.credentialCache().clear());
+    }
+
+    /** The service's metrics. */
+    public app.connections.platform.Metrics metrics() {
+        return adapters.metrics;
     }
 
     public Config config() {
@@ -117,7 +123,8 @@ public final class Services {
 
     public Resolver resolver() {
         return new Resolver(adapters.store(), adapters.vault(), tokenRefresher(), lifecycle.parkedRuns(),
-                new DynamoAuditLog(adapters.aws.dynamo(), adapters.table()), grants(), adapters.clock, adapters.credentialCache());
+                new DynamoAuditLog(adapters.aws.dynamo(), adapters.table()), grants(), adapters.clock, adapters.credentialCache(),
+                adapters.metrics);
     }
 
     /** The vault's maintenance tasks: moving credentials between stores, re-sealing under the current key. */

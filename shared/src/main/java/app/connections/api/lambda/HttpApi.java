@@ -5,6 +5,8 @@ import app.connections.api.HttpRequest;
 import app.connections.api.HttpResponse;
 import app.connections.api.Routes;
 import app.connections.platform.DomainException;
+import app.connections.platform.Metric;
+import app.connections.platform.logging.LogFields;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
@@ -28,21 +30,35 @@ public final class HttpApi {
     }
 
     public static APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event, Context context, Routes routes) {
-        return LambdaLogContext.with(context, () -> {
+        String requestId = event.getRequestContext() == null ? null : event.getRequestContext().getRequestId();
+        return LambdaLogContext.with(context, requestId, () -> {
             HttpRequest request = toRequest(event);
             HttpResponse response;
             try {
                 response = routes.handle(request);
-                LOG.info("request route={} status={}", request.routeKey(), response.status());
+                LOG.atInfo().addKeyValue(LogFields.ROUTE, request.routeKey()).addKeyValue(LogFields.STATUS, response.status())
+                        .log("request");
             } catch (DomainException e) {
                 response = ErrorMapper.toResponse(e);
-                LOG.info("request route={} status={} error={}", request.routeKey(), response.status(), e.code());
+                LOG.atInfo().addKeyValue(LogFields.ROUTE, request.routeKey()).addKeyValue(LogFields.STATUS, response.status())
+                        .addKeyValue(LogFields.ERROR, e.code()).log("request");
             } catch (RuntimeException e) {
                 response = ErrorMapper.toResponse(e);
-                LOG.error("request route={} status={} failed", request.routeKey(), response.status(), e);
+                LOG.atError().addKeyValue(LogFields.ROUTE, request.routeKey()).addKeyValue(LogFields.STATUS, response.status())
+                        .setCause(e).log("request failed");
             }
+            count(request.routeKey(), response.status());
             return toEvent(response);
         });
+    }
+
+    /** API 4xx and 5xx by route (the template's route key: low-cardinality, never a path with ids). */
+    private static void count(String route, int status) {
+        if (status >= 500) {
+            LambdaLogContext.metrics().count(Metric.API_SERVER_ERRORS, route);
+        } else if (status >= 400) {
+            LambdaLogContext.metrics().count(Metric.API_CLIENT_ERRORS, route);
+        }
     }
 
     /**

@@ -37,6 +37,20 @@ public final class Priming implements Resource {
         return priming;
     }
 
+    /**
+     * Priming of what Powertools loads: one invocation through {@link LambdaLogContext} (Powertools
+     * logging's context fields, the JSON encoder, a log line) that records a metric (Powertools'
+     * EMF logger serializes it; priming writes nothing). Not Powertools' own class list
+     * ({@code classesloaded.txt}): it names its AspectJ aspects, which we do not use or package.
+     */
+    public static void primeTelemetry() {
+        LambdaLogContext.with(new LocalLambdaContext("priming", "priming", System.currentTimeMillis() + 10_000), "priming", () -> {
+            LambdaLogContext.metrics().count(app.connections.platform.Metric.RESOLVES, "priming");
+            LOG.atInfo().addKeyValue("priming", true).log("snapshot priming");
+            return null;
+        });
+    }
+
     @Override
     public void beforeCheckpoint(Context<? extends Resource> context) {
         primed();
@@ -46,7 +60,7 @@ public final class Priming implements Resource {
         try {
             prime.run();
             return true;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
             LOG.warn("priming failed; the snapshot is taken unprimed: {}", e.getClass().getSimpleName());
             return false;
         } finally {

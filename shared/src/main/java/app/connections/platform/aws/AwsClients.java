@@ -1,5 +1,7 @@
 package app.connections.platform.aws;
 
+import app.connections.platform.Metric;
+import app.connections.platform.Metrics;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
@@ -32,6 +34,7 @@ public final class AwsClients {
             // with SnapStart, Lambda gives credentials through the container credentials endpoint
             ContainerCredentialsProvider.create());
     private final Customizer override;
+    private volatile Metrics metrics = Metrics.NONE;
 
     // Each client is built on first use. The builder lambdas are created inside the accessors, not
     // in field initializers, so a function packaged without an SDK module (workspaces has no KMS)
@@ -53,6 +56,29 @@ public final class AwsClients {
         this.override = override;
     }
 
+    /**
+     * Counts the requests that failed throttled after the SDK's retries ({@link Metric#AWS_THROTTLES}
+     * by service: a throttled KMS key or table shows as a metric, not only in log lines). Takes
+     * effect for the clients built after it.
+     */
+    public void countThrottles(Metrics metrics) {
+        this.metrics = metrics;
+    }
+
+    private ClientOverrideConfiguration.Builder configured(String service, ClientOverrideConfiguration.Builder o) {
+        o.addExecutionInterceptor(new ExecutionInterceptor() {
+            @Override
+            public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
+                if (context.exception() instanceof software.amazon.awssdk.core.exception.SdkServiceException e
+                        && e.isThrottlingException()) {
+                    metrics.count(Metric.AWS_THROTTLES, service);
+                }
+            }
+        });
+        override.apply(service, o);
+        return o;
+    }
+
     /** Adjusts the override configuration of one service's client (named by the client's {@code SERVICE_NAME}). */
     @FunctionalInterface
     public interface Customizer {
@@ -61,22 +87,22 @@ public final class AwsClients {
 
     public DynamoDbClient dynamo() {
         return dynamo.get(() -> DynamoDbClient.builder().httpClient(http).credentialsProvider(credentials)
-                .overrideConfiguration(o -> override.apply(DynamoDbClient.SERVICE_NAME, o)).build());
+                .overrideConfiguration(o -> configured(DynamoDbClient.SERVICE_NAME, o)).build());
     }
 
     public SecretsManagerClient secrets() {
         return secrets.get(() -> SecretsManagerClient.builder().httpClient(http).credentialsProvider(credentials)
-                .overrideConfiguration(o -> override.apply(SecretsManagerClient.SERVICE_NAME, o)).build());
+                .overrideConfiguration(o -> configured(SecretsManagerClient.SERVICE_NAME, o)).build());
     }
 
     public KmsClient kms() {
         return kms.get(() -> KmsClient.builder().httpClient(http).credentialsProvider(credentials)
-                .overrideConfiguration(o -> override.apply(KmsClient.SERVICE_NAME, o)).build());
+                .overrideConfiguration(o -> configured(KmsClient.SERVICE_NAME, o)).build());
     }
 
     public EventBridgeClient events() {
         return events.get(() -> EventBridgeClient.builder().httpClient(http).credentialsProvider(credentials)
-                .overrideConfiguration(o -> override.apply(EventBridgeClient.SERVICE_NAME, o)).build());
+                .overrideConfiguration(o -> configured(EventBridgeClient.SERVICE_NAME, o)).build());
     }
 
     /**

@@ -34,12 +34,14 @@ public final class RefresherHandler implements RequestHandler<Map<String, Object
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> scheduledEvent, Context context) {
-        return LambdaLogContext.with(context, () -> {
+        Object eventId = scheduledEvent == null ? null : scheduledEvent.get("id"); // the schedule's event: the run's correlation id
+        return LambdaLogContext.with(context, eventId == null ? null : String.valueOf(eventId), () -> {
             try {
                 RefreshRun.Summary s = run.run(() -> Duration.ofMillis(context.getRemainingTimeInMillis()),
                         Duration.ofSeconds(SAFETY_SECONDS));
-                LOG.info("refresh run considered={} refreshed={} failed={} busy={} notDue={} tooSoon={} stoppedEarly={}",
-                        s.considered(), s.refreshed(), s.failed(), s.busy(), s.notDue(), s.tooSoon(), s.stoppedEarly());
+                LOG.atInfo().addKeyValue("considered", s.considered()).addKeyValue("refreshed", s.refreshed())
+                        .addKeyValue("failed", s.failed()).addKeyValue("busy", s.busy()).addKeyValue("notDue", s.notDue())
+                        .addKeyValue("tooSoon", s.tooSoon()).addKeyValue("stoppedEarly", s.stoppedEarly()).log("refresh run");
                 return Map.of("considered", s.considered(), "refreshed", s.refreshed(), "failed", s.failed(),
                         "busy", s.busy(), "notDue", s.notDue(), "tooSoon", s.tooSoon(), "stoppedEarly", s.stoppedEarly());
             } catch (InterruptedException e) {

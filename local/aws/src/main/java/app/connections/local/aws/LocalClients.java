@@ -42,6 +42,11 @@ public final class LocalClients {
         return SecretsManagerClient.builder().endpointOverride(endpoint).region(region).credentialsProvider(credentials).httpClient(http).build();
     }
 
+    public software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient logs() {
+        return software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient.builder().endpointOverride(endpoint).region(region)
+                .credentialsProvider(credentials).httpClient(http).build();
+    }
+
     public SqsClient sqs() {
         return SqsClient.builder().endpointOverride(endpoint).region(region).credentialsProvider(credentials).httpClient(http).build();
     }

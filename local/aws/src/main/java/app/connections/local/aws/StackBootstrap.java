@@ -19,7 +19,8 @@ import software.amazon.awssdk.services.kms.KmsClient;
 /**
  * Creates the template's resources in the local emulator from the template's own definitions:
  * table keys and GSIs, the KMS key and alias, the event bus, user pools with their custom
- * attributes, and app clients. Nothing here restates a key, index or attribute name. A resource
+ * attributes, and app clients; log groups with their retention, queues and their policies,
+ * and, resolved but not created, the alarms and the dashboard. Nothing here restates a key, index or attribute name. A resource
  * type it does not know stops the bootstrap, so a template change cannot be silently ignored.
  */
 public final class StackBootstrap {
@@ -44,7 +45,7 @@ public final class StackBootstrap {
         refs.put("AWS::Partition", "aws");
         refs.put("AWS::URLSuffix", "amazonaws.com");
         Map<String, Map<String, String>> attributes = new HashMap<>();
-        Intrinsics intrinsics = new Intrinsics(refs, attributes);
+        Intrinsics intrinsics = new Intrinsics(refs, attributes).withConditions(template.conditions());
         Map<String, String> types = new LinkedHashMap<>();
 
         List<Template.Resource> pending = new ArrayList<>(template.resources().values());
@@ -163,6 +164,45 @@ public final class StackBootstrap {
             case "AWS::Serverless::HttpApi" -> {
                 return "local";
             }
+            case "AWS::Logs::LogGroup" -> {
+                String name = p.containsKey("LogGroupName") ? (String) p.get("LogGroupName") : "/" + stackName + "/" + id;
+                try (var logs = clients.logs()) {
+                    logs.createLogGroup(b -> b.logGroupName(name));
+                    if (p.containsKey("RetentionInDays")) {
+                        logs.putRetentionPolicy(b -> b.logGroupName(name)
+                                .retentionInDays(Integer.valueOf(String.valueOf(p.get("RetentionInDays")))));
+                    }
+                }
+                attrs.put("Arn", arnPrefix.formatted("logs") + "log-group:" + name + ":*");
+                return name;
+            }
+            case "AWS::SQS::Queue" -> {
+                String name = p.containsKey("QueueName") ? (String) p.get("QueueName") : stackName + "-" + id;
+                Map<String, String> queueAttributes = new HashMap<>();
+                if (p.containsKey("MessageRetentionPeriod")) {
+                    queueAttributes.put("MessageRetentionPeriod", String.valueOf(p.get("MessageRetentionPeriod")));
+                }
+                String url = clients.sqs().createQueue(b -> b.queueName(name).attributesWithStrings(queueAttributes)).queueUrl();
+                attrs.put("Arn", arnPrefix.formatted("sqs") + name);
+                attrs.put("QueueName", name);
+                attrs.put("QueueUrl", url);
+                return url;
+            }
+            case "AWS::SQS::QueuePolicy" -> {
+                String policy = toJson(p.get("PolicyDocument"));
+                for (String url : strings(p, "Queues")) {
+                    clients.sqs().setQueueAttributes(b -> b.queueUrl(url).attributesWithStrings(Map.of("Policy", policy)));
+                }
+                return id;
+            }
+            case "AWS::CloudWatch::Alarm", "AWS::CloudWatch::Dashboard" -> {
+                // Resolved (so a reference that does not hold fails here), not created: the SDK speaks
+                // CloudWatch's CBOR protocol, which moto does not serve, and no alarm fires locally.
+                // OperationsTemplateTest checks what the alarms read; the dev server shows the metrics.
+                String name = stackName + "-" + id;
+                attrs.put("Arn", arnPrefix.formatted("cloudwatch") + (resource.type().endsWith("Alarm") ? "alarm:" : "dashboard/") + name);
+                return name;
+            }
             case "AWS::Serverless::Function" -> {
                 String name = stackName + "-" + id;
                 attrs.put("Arn", arnPrefix.formatted("lambda") + "function:" + name);
@@ -170,6 +210,14 @@ public final class StackBootstrap {
             }
             default -> throw new IllegalStateException("the local stack cannot create " + resource.type()
                     + " (" + id + "); teach StackBootstrap to");
+        }
+    }
+
+    private static String toJson(Object value) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
         }
     }
 

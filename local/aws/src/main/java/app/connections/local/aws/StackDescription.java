@@ -82,7 +82,7 @@ public record StackDescription(String endpoint, String region, String accessKeyI
             refs.put(id, r.ref());
             attributes.put(id, r.attributes() == null ? Map.of() : r.attributes());
         });
-        return new Intrinsics(refs, attributes);
+        return new Intrinsics(refs, attributes).withConditions(template.conditions());
     }
 
     /** A function's environment variables as the template defines them, resolved against this stack. */

@@ -66,6 +66,11 @@ public final class Template {
         return resources;
     }
 
+    /** The template's {@code Conditions}, name to definition. */
+    public Map<String, Object> conditions() {
+        return map(root, "Conditions");
+    }
+
     /** Parameter name to default value. */
     public Map<String, String> parameterDefaults() {
         Map<String, String> defaults = new LinkedHashMap<>();
@@ -223,7 +228,7 @@ public final class Template {
     }
 
     @SuppressWarnings("unchecked")
-    static Map<String, Object> asMap(Object value) {
+    public static Map<String, Object> asMap(Object value) {
         return value instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
     }
 

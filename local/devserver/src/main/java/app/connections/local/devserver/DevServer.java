@@ -41,6 +41,8 @@ import java.util.regex.Pattern;
  *   function, as {@code sam local start-lambda} serves it;</li>
  *   <li>the template's Schedule events on their rate ({@link #runSchedules()}), and
  *   {@code POST /local/run/{function}} to run one at once;</li>
+ *   <li>the metrics the functions emit, one line per invocation and their totals at
+ *   {@code /local/metrics} ({@link LocalMetrics});</li>
  *   <li>the HTTP API's OpenAPI document at {@code /openapi.yaml} (its server: this one, as the
  *   request names it) and Swagger UI at {@code /docs}.</li>
  * </ul>
@@ -58,6 +60,7 @@ public final class DevServer implements AutoCloseable {
     private final String baseUrl;
     private final ScheduledRuns schedules;
     private final ApiDocs docs;
+    private final LocalMetrics metrics = new LocalMetrics(System.out::println);
     /** Local pages: the demo builder page and the client portal page. */
     private static final Map<String, String> STATIC_PAGES = Map.of("/", "/pages/builder.html", "/portal", "/pages/portal.html");
     /** Dev-only: a fresh ID token for a seeded user (bin/local); null in tests. */
@@ -155,6 +158,11 @@ public final class DevServer implements AutoCloseable {
     public void close() {
         schedules.close();
         server.stop(0);
+        try {
+            metrics.close();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
@@ -288,11 +296,12 @@ public final class DevServer implements AutoCloseable {
                 Invoke any function: bin/invoke <FunctionLogicalId> <event.json>
                 The scheduled refresher runs on the template's rate; run it now:
                   curl -X POST %s/local/run/RefresherFunction
+                Metrics: one "metrics <function>:" line per invocation here; totals at %s/local/metrics
                 Stop with Ctrl-C.
                 """.formatted(stack.apiBaseUrl(), stack.endpoint(), stack.region(), described,
                 seed.accountAdminEmail(), stack.apiBaseUrl(), seed.demoAccountId(), String.join(", ", seed.emails()),
                 String.join(", ", seed.standInKeys().keySet()), stack.apiBaseUrl(), stack.apiBaseUrl(), stack.apiBaseUrl(),
-                stack.apiBaseUrl(), stack.apiBaseUrl());
+                stack.apiBaseUrl(), stack.apiBaseUrl(), stack.apiBaseUrl());
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -307,6 +316,11 @@ public final class DevServer implements AutoCloseable {
             Matcher run = RUN.matcher(path);
             if (run.matches() && method.equals("POST")) {
                 runNow(exchange, URLDecoder.decode(run.group(1), StandardCharsets.UTF_8));
+                return;
+            }
+            if (method.equals("GET") && path.equals("/local/metrics")) {
+                send(exchange, 200, Map.of("content-type", "text/plain; charset=utf-8", "cache-control", "no-store"),
+                        metrics.page().getBytes(StandardCharsets.UTF_8));
                 return;
             }
             if (method.equals("GET") && docs.serves(path)) {

@@ -87,6 +87,13 @@ class DevServerRefreshTest {
         assertThat(summary.path("considered").asInt()).isPositive();
         assertThat(summary.path("refreshed").asInt()).isPositive();
         assertThat(world.reload(c).tokenSchedule().orElseThrow().refreshedAt()).isPresent();
+
+        // the run's metrics, readable locally: totals per function, metric and dimensions
+        String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                URI.create(server.baseUrl() + "/local/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).contains("RefresherFunction Refreshes{app=" + world.app + ",outcome=refreshed}: 1 |")
+                .contains("RefresherFunction TokenEndpointLatency{app=" + world.app + "}:")
+                .contains("RefresherFunction PendingRevocations:");
     }
 
     @Test

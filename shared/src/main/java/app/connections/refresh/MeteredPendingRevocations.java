@@ -1,0 +1,57 @@
+package app.connections.refresh;
+
+import app.connections.connection.lifecycle.PendingRevocations;
+import app.connections.platform.Metric;
+import app.connections.platform.Metrics;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The pending provider revocations, measured each time the scheduled refresher asks which are due:
+ * how many ({@link Metric#PENDING_REVOCATIONS}, at most the query's limit) and the oldest's age
+ * ({@link Metric#PENDING_REVOCATION_AGE}). A pending revocation keeps no start time; its age is at
+ * least the backoff it went through — attempt {@code n} waits 2^(n-1) minutes, so after {@code n}
+ * failed attempts 2^n − 1 minutes have passed — plus how long it has been due.
+ */
+public final class MeteredPendingRevocations implements PendingRevocations {
+    private final PendingRevocations pending;
+    private final Metrics metrics;
+    private final Clock clock;
+
+    public MeteredPendingRevocations(PendingRevocations pending, Metrics metrics, Clock clock) {
+        this.pending = pending;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    @Override
+    public void put(Pending p) {
+        pending.put(p);
+    }
+
+    @Override
+    public List<Pending> due(Instant now, int limit) {
+        List<Pending> due = pending.due(now, limit);
+        metrics.record(Metric.PENDING_REVOCATIONS, due.size());
+        Duration oldest = due.stream().map(p -> age(p, clock.instant())).max(Duration::compareTo).orElse(Duration.ZERO);
+        metrics.timing(Metric.PENDING_REVOCATION_AGE, oldest);
+        return due;
+    }
+
+    /** At least this long since the connection was revoked. */
+    static Duration age(Pending p, Instant now) {
+        long backoffMinutes = 0;
+        for (int attempt = 0; attempt < p.attempts(); attempt++) {
+            backoffMinutes += 1L << Math.min(attempt, 10);
+        }
+        Duration overdue = Duration.between(p.nextAttemptAt(), now);
+        return Duration.ofMinutes(backoffMinutes).plus(overdue.isNegative() ? Duration.ZERO : overdue);
+    }
+
+    @Override
+    public void remove(String connectionId) {
+        pending.remove(connectionId);
+    }
+}
