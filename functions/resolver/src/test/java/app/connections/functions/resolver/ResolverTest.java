@@ -10,6 +10,7 @@ import app.connections.local.aws.LocalAws;
 import app.connections.local.aws.LocalAwsExtension;
 import app.connections.oauth.CallbackResult;
 import app.connections.oauth.ConnectFlow;
+import app.connections.oauth.ConnectSession;
 import app.connections.oauth.NewConnectSession;
 import app.connections.platform.Json;
 import app.connections.refresh.RefreshReason;
@@ -169,7 +170,7 @@ class ResolverTest {
 
         List<CallbackResult> results = new ArrayList<>();
         try (var pool = Executors.newFixedThreadPool(2)) {
-            List<Callable<CallbackResult>> callbacks = List.of(() -> flow.callback(first), () -> flow.callback(second));
+            List<Callable<CallbackResult>> callbacks = List.of(() -> completed(flow, first), () -> completed(flow, second));
             for (Future<CallbackResult> r : pool.invokeAll(callbacks)) {
                 results.add(r.get());
             }
@@ -192,7 +193,17 @@ class ResolverTest {
     /** The connect flow in reconnect mode, consenting as the same external account at the provider. */
     private CallbackResult reconnect(Connection c) throws Exception {
         ConnectFlow flow = world.services.connectFlow();
-        return flow.callback(consentToReconnect(flow, c));
+        return completed(flow, consentToReconnect(flow, c));
+    }
+
+    /** The provider's redirect back, then the completion by the admin's page with the popup's one-time code. */
+    private CallbackResult completed(ConnectFlow flow, Map<String, String> redirect) {
+        CallbackResult result = flow.callback(redirect);
+        if (!(result instanceof CallbackResult.Authorized authorized)) {
+            return result;
+        }
+        return flow.complete(new ConnectFlow.Completer(world.account, world.admin().userId(), ConnectSession.Opener.BUILDER),
+                Target.workspace(world.workspace), authorized.sessionId(), authorized.completionCode());
     }
 
     /** A reconnect session started and consented to: the parameters of the provider's redirect back. */
