@@ -33,11 +33,23 @@ public final class ApiKeyCheck {
         this.http = http;
     }
 
+    /**
+     * What a key check learnt of the account: its identity (the dedupe key; empty when the app names
+     * no account) and how people tell it apart ({@link ExternalAccounts}).
+     */
+    public record Checked(Optional<String> identity, Optional<String> display) {
+    }
+
     /** The identity the app reports for this key (empty when the catalog defines no test or no identity). */
     public Optional<String> verify(App app, String apiKey, Map<String, String> fields) {
+        return check(app, apiKey, fields).identity();
+    }
+
+    /** Tries the key; the identity the app reports and its display value (the extra fields, then the reported values). */
+    public Checked check(App app, String apiKey, Map<String, String> fields) {
         ApiKeySpec.KeyTest test = app.apiKey().test();
         if (test == null) {
-            return Optional.empty();
+            return new Checked(Optional.empty(), ExternalAccounts.display(app, fields, List.of()));
         }
         Map<String, String> values = new HashMap<>(fields);
         values.put("apiKey", apiKey);
@@ -72,22 +84,30 @@ public final class ApiKeyCheck {
         if (test.okPointer() != null && !body.at(test.okPointer()).asBoolean(false)) {
             throw new CredentialRejected("credentials.apiKey", app.name() + " did not accept the key");
         }
-        return identity(test.identityPointers(), body, fields);
+        List<String> reported = reported(test.identityPointers(), body);
+        return new Checked(identity(reported, fields), ExternalAccounts.display(app, fields, reported));
     }
 
-    /** The identity: the values at the pointers, after the extra fields (the same id on another subdomain is another account). */
-    private static Optional<String> identity(List<String> pointers, JsonNode body, Map<String, String> fields) {
-        if (pointers.isEmpty()) {
-            return Optional.empty();
-        }
-        List<String> parts = new ArrayList<>(new TreeMap<>(fields).values());
+    /** The values at the identity pointers; empty when there are none or one is missing. */
+    private static List<String> reported(List<String> pointers, JsonNode body) {
+        List<String> values = new ArrayList<>();
         for (String pointer : pointers) {
             JsonNode value = body.at(pointer);
             if (!value.isValueNode() || value.asText().isBlank()) {
-                return Optional.empty();
+                return List.of();
             }
-            parts.add(value.asText());
+            values.add(value.asText());
         }
+        return values;
+    }
+
+    /** The identity: the reported values after the extra fields (the same id on another subdomain is another account). */
+    private static Optional<String> identity(List<String> reported, Map<String, String> fields) {
+        if (reported.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> parts = new ArrayList<>(new TreeMap<>(fields).values());
+        parts.addAll(reported);
         return Optional.of(String.join(":", parts));
     }
 

@@ -18,6 +18,9 @@ import java.util.Optional;
  * @param workspaceId present for {@link Scope#WORKSPACE}, absent for {@link Scope#ACCOUNT}
  * @param fields the app's extra fields (subdomain, shop, tenant…): configuration, not secret
  * @param externalIdentity the app's identity of the connected account (dedupe key), once known
+ * @param externalAccount how people tell the connected account apart (the provider's account id,
+ *        e-mail or name, a subdomain or shop): a display value read from the same identity the
+ *        service records, never a secret or a fingerprint; absent when the app names no account
  * @param secretFingerprint keyed fingerprint of the current secret, to tell a real change from a retry
  * @param tokenSchedule an OAuth connection's access-token timetable
  * @param statusReason why the status is what it is (e.g. {@code invalid_grant} for ERROR)
@@ -37,6 +40,7 @@ public record Connection(
         Map<String, String> fields,
         Optional<SecretRef> secretRef,
         Optional<String> externalIdentity,
+        Optional<String> externalAccount,
         Optional<String> secretFingerprint,
         Optional<TokenSchedule> tokenSchedule,
         Optional<String> statusReason,
@@ -68,6 +72,7 @@ public record Connection(
         fields = Map.copyOf(Objects.requireNonNull(fields, "fields"));
         Objects.requireNonNull(secretRef, "secretRef");
         Objects.requireNonNull(externalIdentity, "externalIdentity");
+        Objects.requireNonNull(externalAccount, "externalAccount");
         Objects.requireNonNull(secretFingerprint, "secretFingerprint");
         Objects.requireNonNull(tokenSchedule, "tokenSchedule");
         Objects.requireNonNull(statusReason, "statusReason");
@@ -91,7 +96,8 @@ public record Connection(
                                     String label, CredentialKind kind, ConnectionStatus status, Map<String, String> fields,
                                     String createdBy, Instant now) {
         return new Connection(id, accountId, workspaceId, scope, app, label, kind, status, fields, Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), now, createdBy, Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), now, createdBy,
+                Optional.empty(),
                 now, now, 0);
     }
 
@@ -156,8 +162,14 @@ public record Connection(
         return copy().secretRef(Optional.of(ref)).updatedAt(now).build();
     }
 
-    public Connection withExternalIdentity(String identity) {
-        return copy().externalIdentity(Optional.of(identity)).build();
+    /** The external account this credential belongs to: its identity (dedupe key) and its display value, if any. */
+    public Connection withExternalIdentity(String identity, Optional<String> display) {
+        return copy().externalIdentity(Optional.of(identity)).externalAccount(display).build();
+    }
+
+    /** The display value of the external account, as the latest connect read it. */
+    public Connection withExternalAccount(Optional<String> display) {
+        return copy().externalAccount(display).build();
     }
 
     public Connection withTokenSchedule(TokenSchedule schedule, Instant now) {
@@ -165,11 +177,17 @@ public record Connection(
     }
 
     /** The connect flow finished for this external account, authorized by this person: ACTIVE with fresh tokens. */
-    public Connection authorized(String identity, String person, SecretRef ref, TokenSchedule schedule, Instant now) {
+    public Connection authorized(String identity, String display, String person, SecretRef ref, TokenSchedule schedule,
+                                 Instant now) {
         requireNotRevoked("authorized");
         return status(ConnectionStatus.ACTIVE, Optional.empty(), now).copy().secretRef(Optional.of(ref))
-                .externalIdentity(Optional.of(identity)).authorizedBy(Optional.of(person))
-                .tokenSchedule(Optional.of(schedule)).build();
+                .externalIdentity(Optional.of(identity)).externalAccount(Optional.of(display))
+                .authorizedBy(Optional.of(person)).tokenSchedule(Optional.of(schedule)).build();
+    }
+
+    /** As above, the identity being its own display value (an account id). */
+    public Connection authorized(String identity, String person, SecretRef ref, TokenSchedule schedule, Instant now) {
+        return authorized(identity, identity, person, ref, schedule, now);
     }
 
     public Connection withVersion(long newVersion) {
@@ -187,6 +205,7 @@ public record Connection(
         private Map<String, String> fields;
         private Optional<SecretRef> secretRef;
         private Optional<String> externalIdentity;
+        private Optional<String> externalAccount;
         private Optional<String> secretFingerprint;
         private Optional<TokenSchedule> tokenSchedule;
         private Optional<String> statusReason;
@@ -203,6 +222,7 @@ public record Connection(
             fields = c.fields;
             secretRef = c.secretRef;
             externalIdentity = c.externalIdentity;
+            externalAccount = c.externalAccount;
             secretFingerprint = c.secretFingerprint;
             tokenSchedule = c.tokenSchedule;
             statusReason = c.statusReason;
@@ -217,6 +237,7 @@ public record Connection(
         Copy fields(Map<String, String> v) { fields = v; return this; }
         Copy secretRef(Optional<SecretRef> v) { secretRef = v; return this; }
         Copy externalIdentity(Optional<String> v) { externalIdentity = v; return this; }
+        Copy externalAccount(Optional<String> v) { externalAccount = v; return this; }
         Copy secretFingerprint(Optional<String> v) { secretFingerprint = v; return this; }
         Copy tokenSchedule(Optional<TokenSchedule> v) { tokenSchedule = v; return this; }
         Copy statusReason(Optional<String> v) { statusReason = v; return this; }
@@ -227,7 +248,7 @@ public record Connection(
 
         Connection build() {
             return new Connection(from.id, from.accountId, from.workspaceId, from.scope, from.app, label,
-                    from.credentialKind, status, fields, secretRef, externalIdentity, secretFingerprint, tokenSchedule,
+                    from.credentialKind, status, fields, secretRef, externalIdentity, externalAccount, secretFingerprint, tokenSchedule,
                     statusReason, statusSince, from.createdBy, authorizedBy, from.createdAt, updatedAt, version);
         }
     }

@@ -81,16 +81,17 @@ public final class Connections {
         String apiKey = requireKey(app, request.credentials());
         Map<String, String> fields = app.validateFields(request.fields(), CredentialKind.API_KEY);
 
-        Optional<String> reported = keyCheck.verify(app, apiKey, fields);
+        ApiKeyCheck.Checked checked = keyCheck.check(app, apiKey, fields);
         String fingerprint = fingerprinter.fingerprint(app.key(), canonical(apiKey, fields));
-        String identity = reported.orElse(fingerprint);
+        String identity = checked.identity().orElse(fingerprint); // the fingerprint is a dedupe key only, never shown
         Optional<String> workspaceId = target.scope() == Scope.WORKSPACE ? Optional.of(target.ownerId()) : Optional.empty();
         IdentityKey identityKey = IdentityKey.of(accountId, target.scope(), target.ownerId(), app.key(), identity);
         Credential credential = new Credential(Map.of("apiKey", apiKey));
 
         Optional<String> holder = store.holderOf(identityKey);
         if (holder.isPresent()) {
-            return new ConnectResult.Deduplicated(replaceCredential(holder.get(), fields, credential, fingerprint));
+            return new ConnectResult.Deduplicated(replaceCredential(holder.get(), fields, credential, fingerprint,
+                    checked.display()));
         }
         Instant now = clock.instant();
         String id = UUID.randomUUID().toString();
@@ -98,7 +99,7 @@ public final class Connections {
         var secret = vault.create(owner, credential);
         Connection fresh = Connection.create(id, accountId, workspaceId, target.scope(), app.key(), label, kind,
                 ConnectionStatus.ACTIVE, fields, caller.userId(), now)
-                .withCredential(fields, secret, fingerprint, now).withExternalIdentity(identity);
+                .withCredential(fields, secret, fingerprint, now).withExternalIdentity(identity, checked.display());
         return switch (store.createClaiming(fresh, identityKey)) {
             case ConnectionStore.IdentityClaim.Claimed claimed -> {
                 events.publish(ConnectionEvents.of(ConnectionEvent.CREATED, claimed.connection(), null, now));
@@ -107,7 +108,8 @@ public final class Connections {
             case ConnectionStore.IdentityClaim.HeldBy held -> {
                 // Lost a race with a concurrent connect of the same account: keep theirs, drop our secret.
                 vault.scheduleDeletion(secret, recoveryWindowDays);
-                yield new ConnectResult.Deduplicated(replaceCredential(held.connectionId(), fields, credential, fingerprint));
+                yield new ConnectResult.Deduplicated(replaceCredential(held.connectionId(), fields, credential, fingerprint,
+                        checked.display()));
             }
         };
     }
@@ -165,12 +167,13 @@ public final class Connections {
     }
 
     private Connection replaceCredential(String connectionId, Map<String, String> fields, Credential credential,
-                                         String fingerprint) {
+                                         String fingerprint, Optional<String> display) {
         return VersionedWrites.retryOnStale(attempt -> {
             Connection existing = store.find(connectionId).orElseThrow(() -> new IllegalStateException(
                     "identity claim points at a missing connection " + connectionId));
             boolean changed = !existing.secretFingerprint().equals(Optional.of(fingerprint)) || !existing.fields().equals(fields);
-            if (!changed && existing.status() == ConnectionStatus.ACTIVE) {
+            boolean shown = existing.externalAccount().equals(display);
+            if (!changed && shown && existing.status() == ConnectionStatus.ACTIVE) {
                 return existing; // a retry of the same connect: nothing to write
             }
             Instant now = clock.instant();
@@ -179,7 +182,7 @@ public final class Connections {
                 vault.putVersion(ref, new SecretOwner(existing.accountId(), existing.workspaceId(), existing.id(), existing.app()), credential);
             }
             Connection updated = store.update(existing.withCredential(fields, ref, fingerprint, now)
-                    .activated(now));
+                    .withExternalAccount(display).activated(now));
             if (existing.status() == ConnectionStatus.ERROR) {
                 reauthorizations.announce(updated, now);
             }

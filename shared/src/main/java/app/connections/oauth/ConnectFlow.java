@@ -325,12 +325,13 @@ public final class ConnectFlow {
                 .orElseThrow(() -> new OAuthFlowException("app_not_configured", app.name() + " is not set up for OAuth here", null));
         TokenEndpoint.Exchange exchange = tokenEndpoint.exchangeCode(app, client, code, redirectUri.toString(),
                 app.oauth2().pkce() ? session.codeVerifier() : Optional.empty(), session.fields(), now);
-        String identity = identities.read(app, exchange, session.fields());
-        return connect(session, app, exchange.tokens(), identity, now);
+        IdentityReader.Account account = identities.readAccount(app, exchange, session.fields());
+        return connect(session, app, exchange.tokens(), account, now);
     }
 
     /** Stores the tokens on the right connection: the reconnected one, the one already holding this account, or the new one. */
-    private String connect(ConnectSession session, App app, OAuthTokens tokens, String identity, Instant now) {
+    private String connect(ConnectSession session, App app, OAuthTokens tokens, IdentityReader.Account account, Instant now) {
+        String identity = account.identity();
         IdentityKey key = IdentityKey.of(session.accountId(), session.scope(), session.scopeOwner(), app.key(), identity);
         Optional<String> holder = connections.holderOf(key);
         if (session.reconnectConnectionId().isPresent()) {
@@ -345,10 +346,10 @@ public final class ConnectFlow {
             if (existing.status() == ConnectionStatus.REVOKED) {
                 throw new OAuthFlowException("connection_revoked", "the connection was revoked meanwhile", null);
             }
-            return reauthorize(target, session, tokens, identity, key, holder.isEmpty(), now);
+            return reauthorize(target, session, tokens, account, key, holder.isEmpty(), now);
         }
         if (holder.isPresent()) {
-            return reauthorize(holder.get(), session, tokens, identity, key, false, now);
+            return reauthorize(holder.get(), session, tokens, account, key, false, now);
         }
         String pendingId = session.pendingConnectionId().orElseThrow();
         Connection pending = connections.find(pendingId).filter(c -> c.status() == ConnectionStatus.PENDING)
@@ -356,7 +357,8 @@ public final class ConnectFlow {
         SecretRef secret = vault.create(owner(pending), tokens.credential());
         ConnectionStore.IdentityClaim claim;
         try {
-            claim = connections.updateClaiming(pending.authorized(identity, session.userId(), secret, schedule(tokens, now), now), key);
+            claim = connections.updateClaiming(pending.authorized(identity, account.display(), session.userId(), secret,
+                    schedule(tokens, now), now), key);
         } catch (RuntimeException e) {
             discardUnlessReferenced(pendingId, secret);
             throw e;
@@ -368,7 +370,7 @@ public final class ConnectFlow {
             }
             case ConnectionStore.IdentityClaim.HeldBy held -> {
                 vault.scheduleDeletion(secret, recoveryWindowDays);
-                yield reauthorize(held.connectionId(), session, tokens, identity, key, false, now);
+                yield reauthorize(held.connectionId(), session, tokens, account, key, false, now);
             }
         };
     }
@@ -386,7 +388,7 @@ public final class ConnectFlow {
     }
 
     /** New tokens on an existing connection (a new secret version), ACTIVE again, authorized by this person. */
-    private String reauthorize(String connectionId, ConnectSession session, OAuthTokens tokens, String identity,
+    private String reauthorize(String connectionId, ConnectSession session, OAuthTokens tokens, IdentityReader.Account account,
                                IdentityKey key, boolean claim, Instant now) {
         session.pendingConnectionId().filter(id -> !id.equals(connectionId)).ifPresent(connections::deletePending);
         boolean[] claiming = {claim};
@@ -398,7 +400,8 @@ public final class ConnectFlow {
                 if (existing.secretRef().isPresent()) {
                     vault.putVersion(ref, owner(existing), tokens.credential());
                 }
-                Connection updated = existing.authorized(identity, session.userId(), ref, schedule(tokens, now), now);
+                Connection updated = existing.authorized(account.identity(), account.display(), session.userId(), ref,
+                        schedule(tokens, now), now);
                 Connection stored;
                 if (claiming[0]) {
                     switch (connections.updateClaiming(updated, key)) {

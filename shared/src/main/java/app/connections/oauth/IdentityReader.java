@@ -2,6 +2,7 @@ package app.connections.oauth;
 
 import app.connections.catalog.App;
 import app.connections.catalog.OAuth2Spec;
+import app.connections.connection.ExternalAccounts;
 import app.connections.platform.Json;
 import app.connections.provider.ProviderHttp;
 import app.connections.provider.ProviderRequest;
@@ -28,7 +29,15 @@ public final class IdentityReader {
         this.http = http;
     }
 
+    /** The connected account: its identity (the dedupe key) and how people tell it apart ({@link ExternalAccounts}). */
+    public record Account(String identity, String display) {
+    }
+
     public String read(App app, TokenEndpoint.Exchange exchange, Map<String, String> fields) {
+        return readAccount(app, exchange, fields).identity();
+    }
+
+    public Account readAccount(App app, TokenEndpoint.Exchange exchange, Map<String, String> fields) {
         OAuth2Spec.Identity spec = app.oauth2().identity();
         List<String> parts = new ArrayList<>();
         switch (spec.from()) {
@@ -47,7 +56,10 @@ public final class IdentityReader {
         if (parts.isEmpty() || parts.stream().anyMatch(String::isBlank)) {
             throw new OAuthFlowException("identity_failed", app.name() + " did not say which account was connected", null);
         }
-        return String.join(":", parts);
+        // a "field" identity is the field itself: shown once, not as field and reported value
+        List<String> reported = "field".equals(spec.from()) ? List.of() : parts;
+        String identity = String.join(":", parts);
+        return new Account(identity, ExternalAccounts.display(app, fields, reported).orElse(identity));
     }
 
     private JsonNode callIdentityEndpoint(App app, OAuth2Spec.Identity spec, String accessToken, Map<String, String> fields) {

@@ -13,9 +13,15 @@ public record NewConnectSession(String app, String label, Map<String, String> fi
 
     public NewConnectSession {
         fields = fields == null ? Map.of() : Map.copyOf(fields);
+        checkNonce(nonce);
+    }
+
+    /** A page's nonce, if given: 16 to 128 letters, digits, {@code _} or {@code -}; anything else is a 400 naming {@code nonce}. */
+    public static String checkNonce(String nonce) {
         if (nonce != null && !NONCE.matcher(nonce).matches()) {
             throw new app.connections.platform.InvalidField("nonce", "nonce must be 16 to 128 letters, digits, _ or -");
         }
+        return nonce;
     }
 
     public NewConnectSession(String app, String label, Map<String, String> fields, String reconnectConnectionId) {

@@ -6,6 +6,8 @@ import app.connections.auth.PortalClient;
 import app.connections.connection.Connection;
 import app.connections.connection.ConnectionStatus;
 import app.connections.connection.ConnectionStore;
+import app.connections.catalog.App;
+import app.connections.catalog.AppCatalog;
 import app.connections.catalog.CredentialKind;
 import app.connections.connection.Target;
 import app.connections.oauth.CallbackResult;
@@ -34,9 +36,11 @@ public final class Portal {
     private final TokenRefresher refresher;
     private final Revocations revocations;
     private final Vault vault;
+    private final AppCatalog catalog;
 
     public Portal(ConnectionStore store, WorkspaceRegistry workspaces, ConnectFlow flow, TokenRefresher refresher,
-                  Revocations revocations, Vault vault) {
+                  Revocations revocations, Vault vault, AppCatalog catalog) {
+        this.catalog = catalog;
         this.store = store;
         this.workspaces = workspaces;
         this.flow = flow;
@@ -53,6 +57,15 @@ public final class Portal {
         /** The provider cannot refresh: reconnect instead (a connect session in reconnect mode). */
         record ReauthorizationRequired(String reauthorizeUrl) implements Rotation {
         }
+    }
+
+    /**
+     * The apps a client can authorize for the agency here: the catalog's OAuth 2.0 apps (a client
+     * signs in to their own account; API keys and model-provider keys are the agency's to add).
+     */
+    public List<App> apps(PortalClient client) {
+        return catalog.all().stream().filter(app -> app.supports(CredentialKind.OAUTH2) && "app".equals(app.category()))
+                .toList();
     }
 
     public ConnectSession connect(PortalClient client, NewConnectSession request) {

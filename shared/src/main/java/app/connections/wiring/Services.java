@@ -118,7 +118,7 @@ public final class Services {
 
     public Portal portal() {
         return new Portal(adapters.store(), adapters.workspaceRegistry(), connectFlow(), tokenRefresher(), revocations(),
-                adapters.vault());
+                adapters.vault(), adapters.catalog());
     }
 
     public Resolver resolver() {

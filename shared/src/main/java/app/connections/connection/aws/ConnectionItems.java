@@ -58,6 +58,7 @@ public final class ConnectionItems {
         }
         c.secretRef().ifPresent(ref -> item.put("secretRef", s(ref.id())));
         c.externalIdentity().ifPresent(identity -> item.put("externalIdentity", s(identity)));
+        c.externalAccount().ifPresent(account -> item.put("externalAccount", s(account)));
         c.secretFingerprint().ifPresent(fp -> item.put("secretFingerprint", s(fp)));
         c.tokenSchedule().ifPresent(t -> {
             t.expiresAt().ifPresent(at -> item.put("tokenExpiresAt", s(at.toString())));
@@ -163,6 +164,7 @@ public final class ConnectionItems {
                 fields(item),
                 optStr(item, "secretRef").map(SecretRef::new),
                 optStr(item, "externalIdentity"),
+                optStr(item, "externalAccount"),
                 optStr(item, "secretFingerprint"),
                 tokenSchedule(item),
                 optStr(item, "statusReason"),

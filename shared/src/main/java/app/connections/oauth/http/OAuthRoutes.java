@@ -93,7 +93,7 @@ public final class OAuthRoutes {
         if (request.body() == null || request.body().isBlank()) {
             return null;
         }
-        return HttpRequest.optionalText(request.jsonBody(), "nonce");
+        return NewConnectSession.checkNonce(HttpRequest.optionalText(request.jsonBody(), "nonce"));
     }
 
     /** A completion's answer: 200 with the connection, or 422 naming why the account was not connected. */

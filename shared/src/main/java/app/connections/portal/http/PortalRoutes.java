@@ -6,6 +6,7 @@ import app.connections.api.Routes;
 import app.connections.auth.PortalClient;
 import app.connections.auth.Principals;
 import app.connections.connection.Connection;
+import app.connections.connection.http.AppView;
 import app.connections.connection.http.PublicConnection;
 import app.connections.oauth.ConnectSession;
 import app.connections.oauth.NewConnectSession;
@@ -50,6 +51,8 @@ public final class PortalRoutes {
         });
         routes.put("POST /portal/connect-sessions/{sessionId}/complete", request -> OAuthRoutes.completed(
                 portal.complete(client(request), request.path("sessionId"), OAuthRoutes.completionCode(request))));
+        routes.put("GET /portal/apps", request -> HttpResponse.json(200, Map.of("apps",
+                portal.apps(client(request)).stream().map(AppView::of).toList())));
         routes.put("GET /portal/connections", request -> HttpResponse.json(200, Map.of("connections",
                 portal.connections(client(request)).stream().map(PortalConnection::of).toList())));
         routes.put("POST /portal/connections/{connectionId}/rotate", request ->

@@ -76,6 +76,7 @@ class ConnectionsHandlerTest {
 
     @Test
     void responsesCarryPublicFieldsOnlyNeverTheKeyTheSecretOrTheIdentity() throws Exception {
+        // the external account is shown (subdomain, then the agent id Freshdesk reported), not the dedupe key "acme:42"
         APIGatewayV2HTTPResponse response = f.call(f.event("create-freshdesk-api-key"));
 
         JsonNode body = ConnectionsFixture.json(response);
@@ -83,7 +84,8 @@ class ConnectionsHandlerTest {
         Set<String> names = new java.util.TreeSet<>();
         body.fieldNames().forEachRemaining(names::add);
         assertThat(names).containsExactlyInAnyOrder("id", "app", "label", "kind", "status", "scope", "workspaceId",
-                "accountId", "createdAt", "updatedAt", "createdBy");
+                "accountId", "externalAccount", "createdAt", "updatedAt", "createdBy");
+        assertThat(body.path("externalAccount").asText()).isEqualTo("acme · 42");
     }
 
     @Test
@@ -189,6 +191,8 @@ class ConnectionsHandlerTest {
         assertThat(second.getStatusCode()).isEqualTo(200);
         assertThat(ConnectionsFixture.json(second).path("id").asText()).isEqualTo(ConnectionsFixture.json(first).path("id").asText());
         assertThat(ConnectionsFixture.json(first).path("scope").asText()).isEqualTo("ACCOUNT");
+        assertThat(ConnectionsFixture.json(first).has("externalAccount")).as("never the fingerprint that stands in for the identity")
+                .isFalse();
         // an account connection reaches a workspace only through a grant
         assertThat(pickerLabels("ws-acme", Map.of("app", "openai"), "admin", "")).isEmpty();
     }

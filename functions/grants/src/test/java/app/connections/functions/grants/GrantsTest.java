@@ -60,7 +60,8 @@ class GrantsTest {
 
     @AfterEach
     void tearDown() {
-        world.store.find(openai.id()).filter(c -> !c.isRevoked()).ifPresent(c -> world.store.update(c.revoked("test", world.clock.instant())));
+        world.store.find(openai.id()).filter(c -> !c.isRevoked())
+                .ifPresent(c -> world.store.update(c.revoked("test", world.clock.instant())));
         world.close();
     }
 
@@ -131,7 +132,11 @@ class GrantsTest {
     @Test
     void aGrantedKeyInThePickerFollowsRenamesAndRevocation() throws Exception {
         grant(openai.id(), "ws-acme", null);
-        world.store.update(world.reload(openai).withLabel("Renamed OpenAI", world.clock.instant()));
+        // the service's store keeps the grants' copies current (the world's own store, for set-up, does not)
+        var dynamo = world.local.clients().dynamo();
+        var serviceStore = new app.connections.connection.aws.DynamoConnectionStore(dynamo, world.config.tableName(),
+                new app.connections.grant.aws.GrantItems(dynamo, world.config.tableName()));
+        serviceStore.update(world.reload(openai).withLabel("Renamed OpenAI", world.clock.instant()));
 
         var listed = world.store.picker(world.account, "ws-acme", Optional.of("openai"), java.util.Set.of(), 25, Optional.empty()).items();
         assertThat(listed).singleElement().satisfies(c -> {
@@ -139,7 +144,7 @@ class GrantsTest {
             assertThat(c.scope()).isEqualTo(Scope.ACCOUNT);
             assertThat(c.secretRef()).isEmpty();
         });
-        world.store.update(world.reload(openai).revoked("test", world.clock.instant()));
+        serviceStore.update(world.reload(openai).revoked("test", world.clock.instant()));
         assertThat(picker("ws-acme")).isEmpty();
     }
 

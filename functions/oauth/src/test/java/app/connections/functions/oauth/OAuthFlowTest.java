@@ -141,6 +141,7 @@ class OAuthFlowTest {
         assertThat(c.label()).isEqualTo("Demo CRM");
         assertThat(c.authorizedBy()).contains("acme-admin");
         assertThat(c.externalIdentity()).contains("alice");
+        assertThat(c.externalAccount()).as("the account as people see it: the id_token's sub here").contains("alice");
         var vault = new SecretsManagerVault(new AwsClients().secrets(), new AwsClients().kms(), f.config.kmsKeyId(), f.config.secretNamePrefix());
         var tokens = vault.read(c.secretRef().orElseThrow(), new SecretOwner(c.accountId(), c.workspaceId(), c.id(), c.app()));
         assertThat(tokens.get("accessToken")).isNotBlank();

@@ -170,8 +170,7 @@ class ResolverTest {
 
         List<CallbackResult> results = new ArrayList<>();
         try (var pool = Executors.newFixedThreadPool(2)) {
-            List<Callable<CallbackResult>> callbacks = List.of(() -> completed(flow, flow.callback(first)),
-                    () -> completed(flow, flow.callback(second)));
+            List<Callable<CallbackResult>> callbacks = List.of(() -> completed(flow, first), () -> completed(flow, second));
             for (Future<CallbackResult> r : pool.invokeAll(callbacks)) {
                 results.add(r.get());
             }
@@ -194,12 +193,15 @@ class ResolverTest {
     /** The connect flow in reconnect mode, consenting as the same external account at the provider. */
     private CallbackResult reconnect(Connection c) throws Exception {
         ConnectFlow flow = world.services.connectFlow();
-        return completed(flow, flow.callback(consentToReconnect(flow, c)));
+        return completed(flow, consentToReconnect(flow, c));
     }
 
-    /** The builder page completes what its popup reported, as the admin who started it. */
-    private CallbackResult completed(ConnectFlow flow, CallbackResult callback) {
-        var authorized = (CallbackResult.Authorized) callback;
+    /** The provider's redirect back, then the completion by the admin's page with the popup's one-time code. */
+    private CallbackResult completed(ConnectFlow flow, Map<String, String> redirect) {
+        CallbackResult result = flow.callback(redirect);
+        if (!(result instanceof CallbackResult.Authorized authorized)) {
+            return result;
+        }
         return flow.complete(new ConnectFlow.Completer(world.account, world.admin().userId(), ConnectSession.Opener.BUILDER),
                 Target.workspace(world.workspace), authorized.sessionId(), authorized.completionCode());
     }

@@ -53,8 +53,10 @@ public final class ProviderStandIn implements AutoCloseable {
     public String catalog() {
         return """
                 {"apps": [
-                  {"key": "freshdesk", "name": "Freshdesk", "credentialKinds": ["API_KEY"],
-                   "fields": [{"name": "subdomain", "label": "Freshdesk subdomain", "pattern": "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$", "required": true, "example": "acme"}],
+                  {"key": "freshdesk", "name": "Freshdesk", "group": "support", "description": "Help-desk tickets, contacts and agents.",
+                   "credentialKinds": ["API_KEY"],
+                   "fields": [{"name": "subdomain", "label": "Freshdesk subdomain", "pattern": "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$", "required": true, "example": "acme",
+                               "help": "The part before .freshdesk.com"}],
                    "apiKey": {"test": {"url": "%1$s/{subdomain}/api/v2/agents/me", "auth": {"type": "basic", "username": "{apiKey}", "password": "X"},
                               "identityPointers": ["/id"]}}},
                   {"key": "openai", "name": "OpenAI", "category": "model_provider", "credentialKinds": ["API_KEY"],

@@ -61,8 +61,23 @@ public final class DevServer implements AutoCloseable {
     private final ScheduledRuns schedules;
     private final ApiDocs docs;
     private final LocalMetrics metrics = new LocalMetrics(System.out::println);
-    /** Local pages: the demo builder page and the client portal page. */
-    private static final Map<String, String> STATIC_PAGES = Map.of("/", "/pages/builder.html", "/portal", "/pages/portal.html");
+    /**
+     * The pages (docs: README, "The pages"): the demo builder host with the connect dialog and picker,
+     * LLM Keys, and the client portal at {@code /portal/connections} — the path the product documents,
+     * which is also the portal API's {@code GET} route: a browser's navigation (HTML accepted, no
+     * Authorization header) gets the page, every other request the API. Deployed, the pages live on
+     * the builder's origin and the API on its own, so the two never meet.
+     */
+    private static final Map<String, String> STATIC_PAGES = Map.of("/", "/pages/builder.html", "/llm-keys", "/pages/llm-keys.html",
+            "/portal/connections", "/pages/portal.html");
+    /** The pages' modules and style sheet, from {@code /pages/connections/}. */
+    private static final Pattern ASSET = Pattern.compile("^/connections/([a-z][a-z-]{0,40})\\.(js|css)$");
+    /**
+     * The pages' CSP, as strict as the OAuth result page's: scripts and styles from this origin only
+     * (ES modules and one style sheet; no inline script, style or handler), calls to this origin only.
+     */
+    static final String PAGE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            + "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
     /** Dev-only: a fresh ID token for a seeded user (bin/local); null in tests. */
     private volatile java.util.function.Function<String, String> devTokens;
 
@@ -289,9 +304,10 @@ public final class DevServer implements AutoCloseable {
                 Add a user of any role: bin/user add <email> --account <id> [--account-role admin|member]
                   [--workspace <id> --role admin|editor]... or bin/user add <email> --account <id> --portal <workspace>
 
-                Try the OAuth popup: open %s/ and click "Connect New Account" (app "demo",
-                a local OAuth server: sign in with any user name).
-                The client portal: %s/portal (as client@acme.test).
+                The pages (no curl needed): %s/ - a builder node: "Connect New Account" (app "demo", a
+                local OAuth server: sign in with any user name; Freshdesk with a key), "Select an account";
+                %s/llm-keys - LLM Keys (account admins); %s/portal/connections - the client portal
+                (as client@acme.test). Act as another seeded user: add #user=<email> to a page's URL.
                 The API, documented and callable: %s/docs (OpenAPI document: %s/openapi.yaml)
                 Invoke any function: bin/invoke <FunctionLogicalId> <event.json>
                 The scheduled refresher runs on the template's rate; run it now:
@@ -327,8 +343,17 @@ public final class DevServer implements AutoCloseable {
                 docs.serve(exchange, path);
                 return;
             }
-            if (method.equals("GET") && STATIC_PAGES.containsKey(path)) {
+            if (method.equals("GET") && STATIC_PAGES.containsKey(path) && (!path.equals("/portal/connections") || isNavigation(exchange))) {
                 servePage(exchange, STATIC_PAGES.get(path));
+                return;
+            }
+            if (method.equals("GET") && path.equals("/portal")) {
+                send(exchange, 302, Map.of("location", "/portal/connections"), new byte[0]);
+                return;
+            }
+            Matcher asset = ASSET.matcher(path);
+            if (method.equals("GET") && asset.matches()) {
+                serveAsset(exchange, "/pages/connections/" + asset.group(1) + "." + asset.group(2), asset.group(2));
                 return;
             }
             if (method.equals("GET") && path.equals("/_dev/token") && devTokens != null) {
@@ -490,8 +515,27 @@ public final class DevServer implements AutoCloseable {
 
     private void servePage(HttpExchange exchange, String resource) throws IOException {
         try (InputStream in = DevServer.class.getResourceAsStream(resource)) {
-            send(exchange, 200, Map.of("content-type", "text/html; charset=utf-8", "cache-control", "no-store"), in.readAllBytes());
+            send(exchange, 200, Map.of("content-type", "text/html; charset=utf-8", "cache-control", "no-store",
+                    "content-security-policy", PAGE_CSP, "referrer-policy", "no-referrer", "x-content-type-options", "nosniff"),
+                    in.readAllBytes());
         }
+    }
+
+    private void serveAsset(HttpExchange exchange, String resource, String type) throws IOException {
+        try (InputStream in = DevServer.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                send(exchange, 404, Map.of("content-type", "application/json"), "{\"message\":\"Not Found\"}".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            send(exchange, 200, Map.of("content-type", (type.equals("js") ? "text/javascript" : "text/css") + "; charset=utf-8",
+                    "cache-control", "no-store", "x-content-type-options", "nosniff"), in.readAllBytes());
+        }
+    }
+
+    /** A browser navigating to a page: HTML accepted and no token presented (the pages call the API with one). */
+    static boolean isNavigation(HttpExchange exchange) {
+        String accept = Optional.ofNullable(exchange.getRequestHeaders().getFirst("Accept")).orElse("");
+        return accept.contains("text/html") && exchange.getRequestHeaders().getFirst("Authorization") == null;
     }
 
     static void send(HttpExchange exchange, int status, Map<String, String> headers, byte[] body) throws IOException {

@@ -100,7 +100,7 @@ class ApiFuzzTest {
                         "{\"app\":\"freshdesk\",\"label\":\"Desk\",\"credentials\":{\"apiKey\":\"" + key + "\"},\"fields\":{\"subdomain\":\"acme\"}}", 201), "id"));
                 connections.add(field(send(server, builderToken, "POST", "/accounts/" + account + "/connections",
                         "{\"app\":\"openai\",\"label\":\"Key\",\"credentials\":{\"apiKey\":\"" + key + "\"}}", 201), "id"));
-                connections.add(oauthConnect(field(send(server, portalToken, "POST", "/portal/connect-sessions",
+                connections.add(oauthConnect(server, portalToken, field(send(server, portalToken, "POST", "/portal/connect-sessions",
                         "{\"app\":\"" + app + "\"}", 201), "authorizeUrl")));
                 String session = field(send(server, builderToken, "POST", "/workspaces/ws-a/connect-sessions",
                         "{\"app\":\"" + app + "\"}", 201), "sessionId");
@@ -187,16 +187,20 @@ class ApiFuzzTest {
         }
     }
 
-    /** The popup's trip for a connect session: our start, the provider's consent, our callback. Returns the connection id. */
-    private static String oauthConnect(String authorizeUrl) throws Exception {
+    /**
+     * The popup's trip for a portal connect session: our start, the provider's consent, our callback;
+     * then the client's page completes it with the one-time code. Returns the connection id.
+     */
+    private static String oauthConnect(DevServer server, String portalToken, String authorizeUrl) throws Exception {
         HttpResponse<String> toProvider = HTTP.send(HttpRequest.newBuilder(URI.create(authorizeUrl)).build(), HttpResponse.BodyHandlers.ofString());
         HttpResponse<String> back = HTTP.send(HttpRequest.newBuilder(URI.create(toProvider.headers().firstValue("location").orElseThrow())).build(),
                 HttpResponse.BodyHandlers.ofString());
         HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(URI.create(back.headers().firstValue("location").orElseThrow())).build(),
                 HttpResponse.BodyHandlers.ofString());
-        Matcher m = Pattern.compile("\"connectionId\":\"([^\"]+)\"").matcher(page.body());
+        Matcher m = Pattern.compile("\"sessionId\":\"([^\"]+)\",\"completionCode\":\"([^\"]+)\"").matcher(page.body());
         assertThat(m.find()).as(page.body()).isTrue();
-        return m.group(1);
+        return field(send(server, portalToken, "POST", "/portal/connect-sessions/" + m.group(1) + "/complete",
+                "{\"completionCode\":\"" + m.group(2) + "\"}", 200), "connectionId");
     }
 
     /** The schemathesis.toml of this run: the two pools' tokens and the caller's own ids for path parameters. */

@@ -107,6 +107,7 @@ class AuthorizationMatrixTest {
                         new Row("POST", "/accounts/" + a + "/connections/" + k + "/grants", "POST /accounts/{accountId}/connections/{connectionId}/grants", "{\"workspaceId\":\"ws-b\",\"monthlySpendCapUsd\":5}", builder(ok, 403, 403, 403, 403, 404)),
                         new Row("GET", "/accounts/" + a + "/connections/" + k + "/grants", "GET /accounts/{accountId}/connections/{connectionId}/grants", null, builder(200, 403, 403, 403, 403, 404)),
                         new Row("GET", "/accounts/" + a + "/llm-keys", "GET /accounts/{accountId}/llm-keys", null, builder(200, 403, 403, 403, 403, 404)),
+                        new Row("GET", "/portal/apps", "GET /portal/apps", null, portal(200)),
                         new Row("GET", "/portal/connections", "GET /portal/connections", null, portal(200)),
                         new Row("POST", "/portal/connect-sessions", "POST /portal/connect-sessions", "{\"app\":\"hubspot\"}", portal(201)),
                         // nobody completes a session that is not their own: as unknown as one that never existed

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The demo builder page driven in a real headless Chromium (browser-tests/oauth-popup.test.mjs):
+ * The builder page driven in a real headless Chromium (browser-tests/oauth-popup.test.mjs):
  * "Connect New Account", consent in the popup on a real OAuth server, the popup's message, the
- * picker. Needs Debian chromium and browser-tests/node_modules, which bin/setup installs.
+ * page's completion, the picker with the external account. Needs Debian chromium and browser-tests/node_modules, which bin/setup installs.
  */
 @ExtendWith(LocalAwsExtension.class)
 class BrowserOAuthPopupTest {
@@ -41,7 +41,7 @@ class BrowserOAuthPopupTest {
             try (DevServer server = DevServer.start(local, 0, Map.of("CATALOG_FILE", catalog.toString()))) {
                 BrowserTests.run(root, "oauth-popup.test.mjs", Map.of("BASE_URL", server.baseUrl(), "TOKEN", token,
                         "SUBJECT", "person-" + account,
-                        "SCREENSHOT", root.resolve("local/devserver/target/builder-after-connect.png").toString()));
+                        "SCREENSHOTS", root.resolve("local/devserver/target/screenshots").toString()));
             }
         }
     }

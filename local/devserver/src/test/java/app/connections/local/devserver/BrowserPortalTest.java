@@ -16,9 +16,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The portal page in a real headless Chromium (browser-tests/portal.test.mjs): a client sees only
- * what they authorized, rotates one connection and revokes another; the provider shows the revoked
- * tokens.
+ * The portal page at /portal/connections in a real headless Chromium (browser-tests/portal.test.mjs):
+ * a new client goes from the empty state through connect, rotate and a confirmed revoke; a client
+ * sees only what they authorized, rotates one connection and revokes another; the provider shows
+ * the revoked tokens. axe-core on each state.
  */
 @ExtendWith(LocalAwsExtension.class)
 class BrowserPortalTest {
@@ -36,13 +37,19 @@ class BrowserPortalTest {
             Connection rotate = world.oauthConnection("acct-rotate", Duration.ofMinutes(30), world.workspace, sub); // granted half an hour ago
             Connection revoke = world.oauthConnection("acct-revoke", Duration.ofHours(1), world.workspace, sub);
             world.oauthConnection("acct-not-mine", Duration.ofHours(1), world.workspace, "someone-else");
+            String newcomer = "new-client-" + world.account + "@test.example";
+            users.ensure("PortalUserPool", newcomer, Map.of("custom:account_id", world.account, "custom:workspace_id", world.workspace),
+                    "Test-only-Passw0rd!");
+            world.provider.nextConsentAs("client-own-account");
             String rotatedAway = world.tokens(rotate).get("refreshToken");
             String revokedToken = world.tokens(revoke).get("refreshToken");
 
             try (DevServer server = DevServer.start(local, 0, Map.of("CATALOG_FILE", world.config.catalogFile().orElseThrow().toString()))) {
                 BrowserTests.run(root, "portal.test.mjs", Map.of("BASE_URL", server.baseUrl(), "TOKEN", token,
                         "ROTATE_ID", rotate.id(), "REVOKE_ID", revoke.id(),
-                        "SCREENSHOT", root.resolve("local/devserver/target/portal-after-revoke.png").toString()));
+                        "NEW_TOKEN", users.idToken("PortalUserPool", newcomer, "Test-only-Passw0rd!"),
+                        "APP", world.app, "APP_NAME", "Rotating CRM",
+                        "SCREENSHOTS", root.resolve("local/devserver/target/screenshots").toString()));
             }
             assertThat(world.reload(revoke).status()).isEqualTo(ConnectionStatus.REVOKED);
             assertThat(world.provider.wasRevoked(revokedToken)).as("the provider's records show the revoked token").isTrue();

@@ -15,6 +15,7 @@ final class BrowserTests {
     static void run(Path root, String script, Map<String, String> env) throws Exception {
         assertThat(Path.of("/usr/bin/chromium")).as("Debian chromium (bin/setup installs it)").exists();
         assertThat(root.resolve("browser-tests/node_modules/playwright-core")).as("playwright-core (bin/setup)").exists();
+        assertThat(root.resolve("browser-tests/node_modules/axe-core")).as("axe-core (bin/setup)").exists();
         ProcessBuilder node = new ProcessBuilder("node", "--test", script)
                 .directory(root.resolve("browser-tests").toFile()).redirectErrorStream(true);
         node.environment().putAll(env);

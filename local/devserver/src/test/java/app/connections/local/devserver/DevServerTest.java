@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.zip.GZIPInputStream;
@@ -120,6 +121,25 @@ class DevServerTest {
 
         assertThat(get("/accounts/" + account + "/workspaces", forged).statusCode()).isEqualTo(401);
         assertThat(get("/accounts/" + account + "/workspaces", "not-a-jwt").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void thePagesAreServedUnderTheirCspAndThePortalPathIsAPageForABrowserAndTheApiForACall() throws Exception {
+        for (String page : List.of("/", "/llm-keys", "/portal/connections")) {
+            HttpResponse<String> html = HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + page))
+                    .header("Accept", "text/html,application/xhtml+xml").GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(html.statusCode()).as(page).isEqualTo(200);
+            assertThat(html.headers().firstValue("content-type")).contains("text/html; charset=utf-8");
+            assertThat(html.headers().firstValue("content-security-policy")).contains(DevServer.PAGE_CSP);
+            assertThat(DevServer.PAGE_CSP).doesNotContain("unsafe").contains("script-src 'self'", "style-src 'self'");
+            assertThat(html.body()).as("no inline script, style or handler").doesNotContainPattern("<script>|<style|\\son[a-z]+=|style=");
+        }
+        assertThat(get("/connections/connect.js", null).headers().firstValue("content-type")).contains("text/javascript; charset=utf-8");
+        assertThat(get("/connections/styles.css", null).headers().firstValue("content-type")).contains("text/css; charset=utf-8");
+        assertThat(get("/connections/../seed.json", null).statusCode()).isEqualTo(404);
+        // the same path called as the API: a token is needed, and a portal token gets JSON
+        assertThat(get("/portal/connections", null).statusCode()).isEqualTo(401);
+        assertThat(get("/portal/connections", portalToken).body()).startsWith("{\"connections\"");
     }
 
     @Test
