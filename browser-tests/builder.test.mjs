@@ -186,3 +186,42 @@ test('a connection the provider stops refreshing shows the banner and Reconnect 
   await page.waitForSelector('[data-testid=reauth-banner]', { state: 'hidden' });
   await page.context().close();
 });
+
+test('from the local tools alone: removing a demo user\'s access at the provider breaks their connection; Reconnect mends it', async () => {
+  const alice = SUBJECT + '-alice';
+  const tools = await (await browser.newContext({ viewport: { width: 1100, height: 900 } })).newPage();
+  await tools.goto(`${BASE_URL}/local/tools`);
+  const row = tools.locator('tr', { hasText: alice });
+  await row.waitFor();
+  assert.equal(await row.getAttribute('data-status'), 'ACTIVE');
+  await accessible(tools, 'local tools');
+  // alice connected moments ago, and a connection is refreshed at most once every 10 s: the page says
+  // so and keeps the button until the refresh is refused (bounded: four tries, 4 s apart)
+  let said = '';
+  for (let attempt = 0; attempt < 4 && !/1 connection now needs reauthorization/.test(said); attempt++) {
+    if (attempt > 0) await tools.waitForTimeout(4000);
+    await row.getByRole('button', { name: `Remove ${alice}'s access at the provider` }).click();
+    said = await statusMatching(tools, '#status', /reauthorization/);
+  }
+  assert.match(said, new RegExp(`^${alice}'s access is removed at the demo provider\\. 1 connection now needs reauthorization\\.`));
+  assert.equal(await tools.locator('tr', { hasText: alice }).getAttribute('data-status'), 'ERROR');
+  assert.equal(await tools.locator('tr', { hasText: SUBJECT + '-bob' }).getAttribute('data-status'), 'ACTIVE', 'bob kept his access');
+  await tools.context().close();
+
+  const page = await builder(ADMIN_TOKEN, 'demo');
+  const banner = page.locator('[data-testid=reauth-banner]');
+  await banner.waitFor();
+  assert.match(await banner.textContent(), /^A connection needs to be reauthorized/);
+  const broken = (await rows(page)).find(r => r.external === alice);
+  assert.equal(broken.status, 'ERROR');
+  await page.locator(`[data-connection-id="${broken.id}"] button.reconnect`).click();
+  await consentAs(page, alice);
+  await statusMatching(page, '#status', /^Reconnected/);
+  assert.deepEqual((await rows(page)).map(r => r.status), ['ACTIVE', 'ACTIVE']);
+  await page.waitForSelector('[data-testid=reauth-banner]', { state: 'hidden' });
+  // the new consent is a new grant: the runtime gets the credential again
+  const again = await invoke(BASE_URL, 'ResolverFunction', { connectionId: broken.id, accountId: ACCOUNT, workspaceId: WORKSPACE,
+    runId: 'run-browser-2', stepId: 'step-1' });
+  assert.equal(again.status, 'ok', JSON.stringify({ status: again.status, reason: again.reason }));
+  await page.context().close();
+});

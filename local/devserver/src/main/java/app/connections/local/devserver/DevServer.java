@@ -80,6 +80,8 @@ public final class DevServer implements AutoCloseable {
             + "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
     /** Dev-only: a fresh ID token for a seeded user (bin/local); null in tests. */
     private volatile java.util.function.Function<String, String> devTokens;
+    /** Dev-only: the local tools page over the demo OAuth server; null unless {@link #serveLocalTools}. */
+    private volatile LocalTools tools;
 
     private record Route(Template.HttpRoute route, Pattern pattern, List<String> params, LocalFunction function,
                          JwtAuthorizer authorizer) {
@@ -165,6 +167,19 @@ public final class DevServer implements AutoCloseable {
         this.devTokens = tokens;
     }
 
+    /** Serves the local tools page ({@code /local/tools}) over this demo OAuth server (local stack only). */
+    void serveLocalTools(LocalAws local, DemoProvider demo) {
+        LocalFunction resolver = functionsByName.get("ResolverFunction");
+        tools = new LocalTools(demo, new app.connections.connection.aws.DynamoConnectionStore(local.clients().dynamo(),
+                local.stack().table()), payload -> {
+                    try {
+                        return resolver.invoke(payload);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+    }
+
     public String baseUrl() {
         return baseUrl;
     }
@@ -238,6 +253,7 @@ public final class DevServer implements AutoCloseable {
 
             DevServer server = start(bound, local, Map.of("CATALOG_FILE", catalog));
             server.serveDevTokens(email -> seed.token(local.stack(), email));
+            server.serveLocalTools(local, demo);
             StackDescription running = stack.withApiBaseUrl(server.baseUrl());
             running.write(described);
             server.runSchedules();
@@ -308,6 +324,8 @@ public final class DevServer implements AutoCloseable {
                 local OAuth server: sign in with any user name; Freshdesk with a key), "Select an account";
                 %s/llm-keys - LLM Keys (account admins); %s/portal/connections - the client portal
                 (as client@acme.test). Act as another seeded user: add #user=<email> to a page's URL.
+                Break a Demo CRM connection as its user would (remove the app's access at the provider),
+                then see the banner and Reconnect in the builder: %s/local/tools
                 The API, documented and callable: %s/docs (OpenAPI document: %s/openapi.yaml)
                 Invoke any function: bin/invoke <FunctionLogicalId> <event.json>
                 The scheduled refresher runs on the template's rate; run it now:
@@ -332,6 +350,10 @@ public final class DevServer implements AutoCloseable {
             Matcher run = RUN.matcher(path);
             if (run.matches() && method.equals("POST")) {
                 runNow(exchange, URLDecoder.decode(run.group(1), StandardCharsets.UTF_8));
+                return;
+            }
+            LocalTools localTools = tools;
+            if (localTools != null && path.startsWith("/local/") && localTools.handle(exchange, method, path)) {
                 return;
             }
             if (method.equals("GET") && path.equals("/local/metrics")) {

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * through the dev server with real tokens: the connect dialog (API key with a subdomain, OAuth 2.0
  * through the popup on a real OAuth server), two external accounts of one app, a closed popup, an
  * editor, and a connection the provider stops refreshing (the token-endpoint stand-in answers
- * invalid_grant) shown in the banner and reconnected. axe-core on every state.
+ * invalid_grant) shown in the banner and reconnected; and the same from the local tools page alone, on the
+ * demo OAuth server (a user's access removed at the provider). axe-core on every state.
  */
 @ExtendWith(LocalAwsExtension.class)
 class BrowserBuilderTest {
@@ -54,6 +55,7 @@ class BrowserBuilderTest {
             world.provider.nextConsentAs("crm-account-1");
 
             try (DevServer server = DevServer.start(local, 0, Map.of("CATALOG_FILE", world.config.catalogFile().orElseThrow().toString()))) {
+                server.serveLocalTools(local, demo);
                 BrowserTests.run(root, "builder.test.mjs", Map.ofEntries(Map.entry("BASE_URL", server.baseUrl()),
                         Map.entry("ADMIN_TOKEN", users.idToken("BuilderUserPool", admin, PASSWORD)),
                         Map.entry("EDITOR_TOKEN", users.idToken("BuilderUserPool", editor, PASSWORD)),
