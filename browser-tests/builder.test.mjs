@@ -1,7 +1,7 @@
 // The builder's authentication section in a real headless Chromium, through the dev stack with real
 // tokens: the "Connect New Account" dialog shaped by the catalog (an API key with Freshdesk's
 // subdomain; OAuth 2.0 through the popup), "Select an account" with the external account of each
-// row, a closed popup, an editor, and a connection forced into ERROR (the provider answers
+// row, a closed popup, consent declined at the provider, an editor, and a connection forced into ERROR (the provider answers
 // invalid_grant to a refresh) shown in the banner and brought back by Reconnect. axe-core on each state.
 //
 // Run by BrowserBuilderTest (JUnit), which starts the dev server and passes BASE_URL, ADMIN_TOKEN,
@@ -132,6 +132,34 @@ test('closing the popup says so and resets the dialog', async () => {
   await page.keyboard.press('Escape');
   await page.waitForSelector('dialog[open]', { state: 'detached' });
   assert.equal(await page.evaluate(() => document.activeElement.id), 'connect');
+  await page.context().close();
+});
+
+test('declining consent at the provider says so and resets the dialog', async () => {
+  const page = await builder(ADMIN_TOKEN, 'demo');
+  const before = (await rows(page)).length;
+  await page.click('#connect');
+  const popupOpened = page.waitForEvent('popup');
+  await page.click('dialog[open] [data-testid=connect-submit]');
+  const popup = await popupOpened;
+  await popup.waitForSelector('input[name=username]', { timeout: 15000 });
+  // the person presses "Deny" (the demo server's page has none): the provider sends the browser back
+  // to our callback with error=access_denied and the request's own state (RFC 6749 §4.1.2.1)
+  const asked = new URL(popup.url());
+  const back = new URL(asked.searchParams.get('redirect_uri'));
+  back.search = new URLSearchParams({ error: 'access_denied', error_description: 'The user denied the request',
+    state: asked.searchParams.get('state') }).toString();
+  const closed = popup.waitForEvent('close', { timeout: 15000 });
+  // navigated by the provider's page itself, as a redirect is (a navigation from the browser's address
+  // bar would start a new browsing context group and cut the popup from its opener)
+  await popup.evaluate(url => { location.href = url; }, back.toString()).catch(e => { if (!popup.isClosed()) throw e; });
+  await closed;
+  const said = await statusMatching(page, 'dialog[open] [data-testid=connect-status]', /declined/);
+  assert.equal(said, 'Access was declined in the Demo CRM (local OAuth server) window. Nothing was connected.');
+  assert.equal(await page.isEnabled('dialog[open] [data-testid=connect-submit]'), true, 'the dialog can start again');
+  await accessible(page, 'builder: consent declined');
+  await page.keyboard.press('Escape');
+  assert.equal((await rows(page)).length, before, 'nothing was connected');
   await page.context().close();
 });
 
