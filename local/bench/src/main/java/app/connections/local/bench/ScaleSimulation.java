@@ -91,11 +91,11 @@ public final class ScaleSimulation {
         simulate("the same third, idle budget refreshing up to 45 minutes ahead", 0.33, 45 * 60);
     }
 
-    private static void row(String name, double demand, double quota) {
+    static void row(String name, double demand, double quota) {
         System.out.printf("| %s | %,.1f | %,.0f | %.0f %% |%n", name, demand, quota, 100 * demand / quota);
     }
 
-    private static double[] cost(PerRefresh m, double refreshes, boolean secretPerConnection) {
+    static double[] cost(PerRefresh m, double refreshes, boolean secretPerConnection) {
         double secrets = secretPerConnection ? 1_000 * SECRET_MONTH : 0;
         double secretsApi = refreshes * (m.secretsReads() + m.secretsWrites()) / 10_000 * SECRETS_PER_10K_CALLS;
         double kms = refreshes * m.kms() / 10_000 * KMS_PER_10K + KMS_KEY_MONTH / 1_000; // the key shared by all
