@@ -14,6 +14,7 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.TreeMap;
 import javax.crypto.Cipher;
+import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import software.amazon.awssdk.core.SdkBytes;
@@ -28,52 +29,84 @@ import software.amazon.awssdk.services.kms.model.KeyUnavailableException;
 import software.amazon.awssdk.services.kms.model.KmsInvalidStateException;
 
 /**
- * The sealing every vault mode shares: a fresh AES-256 data key from KMS {@code GenerateDataKey}
- * under an encryption context naming the account, workspace and connection seals the credential with
- * AES-GCM (the same context is the GCM associated data). Opening needs KMS and the same context, so
- * a sealed value moved to another connection does not open. One KMS request to seal, one to open.
+ * The sealing every vault mode shares (docs/security.md, "Sealing").
+ *
+ * <p>Format 2 (written today): an AES-256 data key from KMS {@code GenerateDataKey} under an
+ * encryption context naming the account; a key for the one credential derived from it with
+ * HKDF-SHA256 (a fresh salt, and the account, workspace and connection as info); AES-GCM with the
+ * same owner as associated data. A sealed value moved to another connection does not open (another
+ * derived key, other associated data), nor to another account (KMS refuses the context). An
+ * instance reuses an account's data key for up to 64 credentials or 5 minutes and keeps unwrapped
+ * keys as long ({@link DataKeys}), so a refresh costs about one KMS request instead of two.
+ *
+ * <p>Format 1 (still opened): a data key per credential, the KMS context naming account, workspace
+ * and connection.
  */
 final class KmsEnvelope {
     private static final int GCM_TAG_BITS = 128;
     private static final int IV_BYTES = 12;
     static final String NO_WORKSPACE = "-";
 
+    static final String ALG_V2 = "AES-256-GCM/HKDF-SHA256";
+
     private final KmsClient kms;
     private final String kmsKeyId;
+    private final DataKeys keys;
 
     KmsEnvelope(KmsClient kms, String kmsKeyId) {
+        this(kms, kmsKeyId, System::nanoTime);
+    }
+
+    KmsEnvelope(KmsClient kms, String kmsKeyId, java.util.function.LongSupplier nanos) {
         this.kms = kms;
         this.kmsKeyId = kmsKeyId;
+        this.keys = new DataKeys(nanos);
     }
 
     String keyId() {
         return kmsKeyId;
     }
 
+    /**
+     * Seals in format 2: the account's data key (reused by this instance for up to 64 credentials or
+     * 5 minutes, {@link DataKeys}), a key for this credential derived from it with HKDF-SHA256 over a
+     * fresh salt and the owner (account, workspace, connection), AES-256-GCM with the owner as
+     * associated data. KMS binds the data key to the account (encryption context); the derivation
+     * and the associated data bind the sealed value to its connection.
+     */
     String seal(SecretOwner owner, Credential credential) {
         Map<String, String> context = context(owner);
-        GenerateDataKeyResponse dataKey;
-        try {
-            dataKey = kms.generateDataKey(b -> b.keyId(kmsKeyId).keySpec(DataKeySpec.AES_256).encryptionContext(context));
-        } catch (SdkException e) {
-            throw failure("could not obtain a data key from KMS", e);
+        DataKeys.DataKey dataKey = keys.forSealing(owner.accountId());
+        if (dataKey == null) {
+            GenerateDataKeyResponse generated;
+            try {
+                generated = kms.generateDataKey(b -> b.keyId(kmsKeyId).keySpec(DataKeySpec.AES_256)
+                        .encryptionContext(accountContext(owner.accountId())));
+            } catch (SdkException e) {
+                throw failure("could not obtain a data key from KMS", e);
+            }
+            byte[] plaintext = generated.plaintext().asByteArray();
+            byte[] wrapped = generated.ciphertextBlob().asByteArray();
+            keys.sealWith(owner.accountId(), plaintext, wrapped);
+            dataKey = new DataKeys.DataKey(plaintext, wrapped, 0);
         }
-        byte[] key = dataKey.plaintext().asByteArray();
         byte[] iv = new byte[IV_BYTES];
         // a new generator per IV: none is created at init and carried in a SnapStart snapshot
         new SecureRandom().nextBytes(iv);
+        byte[] key = derive(dataKey.plaintext(), iv, context);
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(GCM_TAG_BITS, iv));
             cipher.updateAAD(aad(context));
             byte[] data = cipher.doFinal(Json.MAPPER.writeValueAsBytes(credential.values()));
             Base64.Encoder b64 = Base64.getEncoder();
-            return Json.MAPPER.writeValueAsString(new Envelope(1, "AES-256-GCM",
-                    b64.encodeToString(dataKey.ciphertextBlob().asByteArray()), b64.encodeToString(iv), b64.encodeToString(data)));
+            return Json.MAPPER.writeValueAsString(new Envelope(2, ALG_V2,
+                    b64.encodeToString(dataKey.wrapped()), b64.encodeToString(iv), b64.encodeToString(data)));
         } catch (GeneralSecurityException | JsonProcessingException e) {
             throw new VaultException("could not seal the connection secret", e);
         } finally {
             Arrays.fill(key, (byte) 0);
+            Arrays.fill(dataKey.plaintext(), (byte) 0);
         }
     }
 
@@ -85,16 +118,23 @@ final class KmsEnvelope {
         } catch (JsonProcessingException e) {
             throw new VaultException("the connection secret is not in the expected format", null);
         }
-        if (envelope.v() != 1) {
+        if (envelope.v() != 1 && envelope.v() != 2) {
             throw new VaultException("unknown connection secret format " + envelope.v(), null);
         }
         Base64.Decoder b64 = Base64.getDecoder();
-        byte[] key;
+        byte[] wrapped = b64.decode(envelope.key());
+        byte[] key = envelope.v() == 2 ? keys.forOpening(wrapped) : null;
         try {
-            // no KeyId: the data key names the key that sealed it, so credentials sealed before an emergency key
-            // change still open after the alias names the new key (IAM allows only our keys either way)
-            key = kms.decrypt(b -> b.ciphertextBlob(SdkBytes.fromByteArray(b64.decode(envelope.key())))
-                    .encryptionContext(context)).plaintext().asByteArray();
+            if (key == null) {
+                // no KeyId: the data key names the key that sealed it, so credentials sealed before an emergency key
+                // change still open after the alias names the new key (IAM allows only our keys either way)
+                Map<String, String> kmsContext = envelope.v() == 2 ? accountContext(owner.accountId()) : context;
+                key = kms.decrypt(b -> b.ciphertextBlob(SdkBytes.fromByteArray(wrapped))
+                        .encryptionContext(kmsContext)).plaintext().asByteArray();
+                if (envelope.v() == 2) {
+                    keys.opened(wrapped, key);
+                }
+            }
         } catch (KmsInvalidStateException | DisabledException | KeyUnavailableException e) {
             throw new VaultException("the KMS key is not usable (disabled, pending deletion or unavailable)", e);
         } catch (SdkException e) {
@@ -102,9 +142,15 @@ final class KmsEnvelope {
                     ? failure("KMS could not decrypt the connection secret", e)
                     : new VaultException("the connection secret does not open for this connection", e);
         }
+        byte[] iv = b64.decode(envelope.iv());
+        if (envelope.v() == 2) {
+            byte[] dataKey = key;
+            key = derive(dataKey, iv, context);
+            Arrays.fill(dataKey, (byte) 0);
+        }
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(GCM_TAG_BITS, b64.decode(envelope.iv())));
+            cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(GCM_TAG_BITS, iv));
             cipher.updateAAD(aad(context));
             byte[] plain = cipher.doFinal(b64.decode(envelope.data()));
             return new Credential(Json.MAPPER.readValue(plain, new TypeReference<Map<String, String>>() { }));
@@ -134,6 +180,28 @@ final class KmsEnvelope {
                 "accountId", owner.accountId(),
                 "workspaceId", owner.workspaceId().orElse(NO_WORKSPACE),
                 "connectionId", owner.connectionId());
+    }
+
+    /** Format 2's KMS encryption context: the data key belongs to one account. */
+    static Map<String, String> accountContext(String accountId) {
+        return Map.of("accountId", accountId, "purpose", "connection-credentials");
+    }
+
+    /** RFC 5869 HKDF-SHA256, one block: the credential's own key from the account's data key, the salt and the owner. */
+    private static byte[] derive(byte[] dataKey, byte[] salt, Map<String, String> owner) {
+        try {
+            Mac extract = Mac.getInstance("HmacSHA256");
+            extract.init(new SecretKeySpec(salt, "HmacSHA256"));
+            byte[] prk = extract.doFinal(dataKey);
+            Mac expand = Mac.getInstance("HmacSHA256");
+            expand.init(new SecretKeySpec(prk, "HmacSHA256"));
+            Arrays.fill(prk, (byte) 0);
+            expand.update(("connections/credential/v2 " + new TreeMap<>(owner)).getBytes(StandardCharsets.UTF_8));
+            expand.update((byte) 1);
+            return expand.doFinal();
+        } catch (GeneralSecurityException e) {
+            throw new VaultException("could not derive the credential key", e);
+        }
     }
 
     private static byte[] aad(Map<String, String> context) {
