@@ -1,5 +1,6 @@
 package app.connections.connection;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -51,6 +52,18 @@ public record TokenSchedule(Optional<Instant> expiresAt, Instant issuedAt, boole
     /** Whether the scheduled refresher should refresh now (due, or the refresh token's keep-alive), not backing off. */
     public boolean dueForSweep(Instant now) {
         return refreshable && !sweepAt.isAfter(now) && !backingOff(now);
+    }
+
+    /**
+     * Whether spare refresh capacity may renew it early: refreshable, expiring within {@code window},
+     * not backing off, and at least half its lifetime old (a token is never renewed in its first half).
+     */
+    public boolean dueForLookAhead(Instant now, Duration window) {
+        if (!refreshable || backingOff(now) || expiresAt.isEmpty() || expiresAt.get().isAfter(now.plus(window))) {
+            return false;
+        }
+        Duration lifetime = Duration.between(issuedAt, expiresAt.get());
+        return !issuedAt.plus(lifetime.dividedBy(2)).isAfter(now);
     }
 
     /** When the scheduled refresher should next look at it: the sweep time, or later while backing off. */

@@ -9,7 +9,13 @@ public enum RefreshReason {
     /** The runtime reports the token it was given was rejected (HTTP 401): refresh whatever its expiry says. */
     REJECTED,
     /** The client asked the portal to rotate: refresh now. */
-    ROTATION;
+    ROTATION,
+    /**
+     * Spare capacity at the end of a scheduled run: a token expiring within the look-ahead window
+     * ({@link RefreshRun#LOOK_AHEAD}) and at least half its lifetime old is renewed early, so a burst
+     * of tokens issued together is spread out before it comes due.
+     */
+    LOOK_AHEAD;
 
     /** Whether this reason refreshes even a token whose schedule does not say it is due. */
     boolean forced() {

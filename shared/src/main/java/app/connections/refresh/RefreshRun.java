@@ -23,12 +23,16 @@ import org.slf4j.LoggerFactory;
  * index in turn — one page of each shard, then the next page of each — starting at a shard that
  * moves from run to run, so a backlog never starves the high shards. Each is refreshed on a virtual
  * thread with bounded parallelism; no new work is started once the function's remaining time drops
- * under the safety margin, and the rest waits for the next run.
+ * under the safety margin, and the rest waits for the next run. With time and write budget to spare,
+ * a second pass renews early the tokens expiring within {@link #LOOK_AHEAD} that are at least half
+ * their lifetime old (look-ahead spreading, docs/scale.md).
  */
 public final class RefreshRun {
     private static final Logger LOG = LoggerFactory.getLogger(RefreshRun.class);
     /** Connection ids read from one shard at a time (one Query). */
     public static final int PAGE = 100;
+    /** How far ahead of its expiry spare capacity may renew a token ({@link RefreshReason#LOOK_AHEAD}). */
+    public static final Duration LOOK_AHEAD = Duration.ofMinutes(45);
     private final ConnectionStore store;
     private final TokenRefresher refresher;
     private final Revocations revocations;
@@ -50,18 +54,28 @@ public final class RefreshRun {
         this.parallelism = parallelism;
     }
 
-    /** What a run did ({@code tooSoon}: refused by the per-connection rate guard). */
-    public record Summary(int considered, int refreshed, int failed, int busy, int notDue, int tooSoon, boolean stoppedEarly) {
+    /**
+     * What a run did ({@code tooSoon}: refused by the per-connection rate guard; {@code lookedAhead}:
+     * of the refreshed, those renewed early with spare capacity).
+     */
+    public record Summary(int considered, int refreshed, int failed, int busy, int notDue, int tooSoon, boolean stoppedEarly,
+                          int lookedAhead) {
+        public Summary(int considered, int refreshed, int failed, int busy, int notDue, int tooSoon, boolean stoppedEarly) {
+            this(considered, refreshed, failed, busy, notDue, tooSoon, stoppedEarly, 0);
+        }
+    }
+
+    /** Counts shared by a run's passes. */
+    private static final class Tally {
+        final AtomicInteger refreshed = new AtomicInteger();
+        final AtomicInteger failed = new AtomicInteger();
+        final AtomicInteger busy = new AtomicInteger();
+        final AtomicInteger notDue = new AtomicInteger();
+        final AtomicInteger tooSoon = new AtomicInteger();
+        int considered;
     }
 
     public Summary run(Supplier<Duration> remaining, Duration safetyMargin) throws InterruptedException {
-        AtomicInteger refreshed = new AtomicInteger();
-        AtomicInteger failed = new AtomicInteger();
-        AtomicInteger busy = new AtomicInteger();
-        AtomicInteger notDue = new AtomicInteger();
-        AtomicInteger tooSoon = new AtomicInteger();
-        int considered = 0;
-        boolean stopped = false;
         if (remaining.get().compareTo(safetyMargin) >= 0) {
             try {
                 revocations.retryDue(); // provider revocations that were unavailable earlier
@@ -70,13 +84,46 @@ public final class RefreshRun {
                 LOG.error("retrying pending provider revocations failed: {}", e.getMessage());
             }
         }
-        Instant until = clock.instant();
+        Instant now = clock.instant();
+        Tally due = new Tally();
+        boolean stopped = pass(now, RefreshReason.SCHEDULE, Integer.MAX_VALUE, () -> true, due, remaining, safetyMargin);
+        int lookedAhead = 0;
+        if (!stopped) {
+            // Spare capacity: renew tokens expiring within the look-ahead window early, while less than
+            // half the write budget is in use, at most a minute's budget per run — so a burst of tokens
+            // issued together is spread out before it comes due, without crowding out due refreshes.
+            Tally ahead = new Tally();
+            WriteBudget budget = refresher.writeBudget();
+            stopped = pass(now.plus(LOOK_AHEAD), RefreshReason.LOOK_AHEAD, budget.perSecond() * 60, budget::idle, ahead,
+                    remaining, safetyMargin);
+            lookedAhead = ahead.refreshed.get();
+            due.refreshed.addAndGet(lookedAhead);
+            due.failed.addAndGet(ahead.failed.get());
+            due.busy.addAndGet(ahead.busy.get());
+            due.tooSoon.addAndGet(ahead.tooSoon.get());
+            if (lookedAhead > 0) {
+                LOG.info("look-ahead: {} tokens expiring within {} renewed early with spare capacity", lookedAhead, LOOK_AHEAD);
+            }
+        }
+        return new Summary(due.considered, due.refreshed.get(), due.failed.get(), due.busy.get(), due.notDue.get(),
+                due.tooSoon.get(), stopped, lookedAhead);
+    }
+
+    /**
+     * Refreshes, for {@code reason}, the connections whose sweep time is at or before {@code until},
+     * one page of each shard in turn, at most {@code limit} of them, while {@code gate} allows;
+     * returns whether it stopped for lack of time.
+     */
+    private boolean pass(Instant until, RefreshReason reason, int limit, java.util.function.BooleanSupplier gate, Tally tally,
+                         Supplier<Duration> remaining, Duration safetyMargin) throws InterruptedException {
         int shards = store.dueShards();
-        int start = startShard(until, shards);
+        int start = startShard(clock.instant(), shards);
         @SuppressWarnings("unchecked")
         Optional<String>[] cursors = new Optional[shards];
         boolean[] exhausted = new boolean[shards];
         int open = shards;
+        int started = 0;
+        boolean stopped = false;
         Semaphore slots = new Semaphore(parallelism);
         ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
         try {
@@ -91,27 +138,34 @@ public final class RefreshRun {
                         stopped = true;
                         break rounds;
                     }
+                    if (started >= limit || !gate.getAsBoolean()) {
+                        break rounds;
+                    }
                     Page<String> page = store.due(shard, until, pageSize, cursors[shard] == null ? Optional.empty() : cursors[shard]);
                     for (String id : page.items()) {
                         if (remaining.get().compareTo(safetyMargin) < 0) {
                             stopped = true;
                             break rounds;
                         }
+                        if (started >= limit || !gate.getAsBoolean()) {
+                            break rounds;
+                        }
                         slots.acquire();
-                        considered++;
+                        started++;
+                        tally.considered++;
                         workers.submit(LogFields.carried(() -> {
                             try {
-                                switch (refresher.refresh(id, RefreshReason.SCHEDULE)) {
-                                    case RefreshOutcome.Refreshed r -> refreshed.incrementAndGet();
-                                    case RefreshOutcome.Failed f -> failed.incrementAndGet();
-                                    case RefreshOutcome.Busy b -> busy.incrementAndGet();
-                                    case RefreshOutcome.TooSoon s -> tooSoon.incrementAndGet();
-                                    case RefreshOutcome.NotDue n -> notDue.incrementAndGet();
-                                    case RefreshOutcome.Gone g -> notDue.incrementAndGet();
+                                switch (refresher.refresh(id, reason)) {
+                                    case RefreshOutcome.Refreshed r -> tally.refreshed.incrementAndGet();
+                                    case RefreshOutcome.Failed f -> tally.failed.incrementAndGet();
+                                    case RefreshOutcome.Busy b -> tally.busy.incrementAndGet();
+                                    case RefreshOutcome.TooSoon t -> tally.tooSoon.incrementAndGet();
+                                    case RefreshOutcome.NotDue n -> tally.notDue.incrementAndGet();
+                                    case RefreshOutcome.Gone g -> tally.notDue.incrementAndGet();
                                 }
                             } catch (RuntimeException e) {
-                                failed.incrementAndGet();
-                                LOG.atError().addKeyValue(LogFields.CONNECTION_ID, id).addKeyValue(LogFields.REASON, RefreshReason.SCHEDULE)
+                                tally.failed.incrementAndGet();
+                                LOG.atError().addKeyValue(LogFields.CONNECTION_ID, id).addKeyValue(LogFields.REASON, reason)
                                         .addKeyValue(LogFields.OUTCOME, "error").log("refresh failed: {}", e.getMessage());
                             } finally {
                                 slots.release();
@@ -129,7 +183,7 @@ public final class RefreshRun {
             workers.shutdown();
             workers.awaitTermination(Math.max(1, remaining.get().toMillis()), TimeUnit.MILLISECONDS);
         }
-        return new Summary(considered, refreshed.get(), failed.get(), busy.get(), notDue.get(), tooSoon.get(), stopped);
+        return stopped;
     }
 
     /** The shard a run starts at: a different one each minute, so a run cut short favours no shard for long. */

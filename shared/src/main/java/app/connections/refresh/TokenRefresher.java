@@ -197,6 +197,7 @@ public final class TokenRefresher {
             case USE -> schedule.dueForUse(now);
             case REJECTED -> !schedule.backingOff(now);
             case ROTATION -> true;
+            case LOOK_AHEAD -> schedule.dueForLookAhead(now, RefreshRun.LOOK_AHEAD);
         };
     }
 

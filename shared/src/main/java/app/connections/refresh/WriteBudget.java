@@ -85,6 +85,23 @@ public final class WriteBudget {
         peakInWindow = Math.max(peakInWindow, inWindow);
     }
 
+    /** Writes spent in the last second. */
+    public synchronized int spentInLastSecond() {
+        long now = ticker.nanoTime();
+        int inWindow = 0;
+        for (int i = 0; i < count; i++) {
+            if (now - spent[i] < SECOND) {
+                inWindow++;
+            }
+        }
+        return inWindow;
+    }
+
+    /** Whether less than half the budget was spent in the last second: room for work that can wait. */
+    public boolean idle() {
+        return spentInLastSecond() < perSecond / 2.0;
+    }
+
     /** The most writes spent within any one-second window so far (for the benchmark). */
     public synchronized int peakPerSecond() {
         return peakInWindow;

@@ -41,9 +41,11 @@ public final class RefresherHandler implements RequestHandler<Map<String, Object
                         Duration.ofSeconds(SAFETY_SECONDS));
                 LOG.atInfo().addKeyValue("considered", s.considered()).addKeyValue("refreshed", s.refreshed())
                         .addKeyValue("failed", s.failed()).addKeyValue("busy", s.busy()).addKeyValue("notDue", s.notDue())
-                        .addKeyValue("tooSoon", s.tooSoon()).addKeyValue("stoppedEarly", s.stoppedEarly()).log("refresh run");
+                        .addKeyValue("tooSoon", s.tooSoon()).addKeyValue("lookedAhead", s.lookedAhead())
+                        .addKeyValue("stoppedEarly", s.stoppedEarly()).log("refresh run");
                 return Map.of("considered", s.considered(), "refreshed", s.refreshed(), "failed", s.failed(),
-                        "busy", s.busy(), "notDue", s.notDue(), "tooSoon", s.tooSoon(), "stoppedEarly", s.stoppedEarly());
+                        "busy", s.busy(), "notDue", s.notDue(), "tooSoon", s.tooSoon(), "lookedAhead", s.lookedAhead(),
+                        "stoppedEarly", s.stoppedEarly());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("refresh run interrupted", e);

@@ -71,7 +71,7 @@ public final class VaultModeBenchmark {
     }
 
     /** What one mode measured. */
-    record Figures(String mode, int refreshed, double seconds, Map<String, Double> perRefresh, double wruPerRefresh,
+    record Figures(String mode, int refreshed, String notRefreshed, double seconds, Map<String, Double> perRefresh, double wruPerRefresh,
                    double rruPerRefresh, Map<String, Double> perResolve, double rruPerResolve) {
         double perRefresh(String op) {
             return perRefresh.getOrDefault(op, 0.0);
@@ -143,7 +143,9 @@ public final class VaultModeBenchmark {
                     throw new IllegalStateException(mode + ": resolve answered " + result);
                 }
             }
-            return new Figures(mode, summary.refreshed(), seconds, perRefresh, wru, rru, counter.per(resolves),
+            String notRefreshed = "failed " + summary.failed() + ", busy " + summary.busy() + ", too soon " + summary.tooSoon()
+                    + ", not due " + summary.notDue() + (summary.stoppedEarly() ? ", stopped early" : "");
+            return new Figures(mode, summary.refreshed(), notRefreshed, seconds, perRefresh, wru, rru, counter.per(resolves),
                     counter.rru.sum() / resolves);
         }
     }
@@ -158,6 +160,7 @@ public final class VaultModeBenchmark {
         System.out.println("| --- | --- | --- |");
         System.out.printf("| refreshed in one invocation | %d in %.1f s | %d in %.1f s |%n", sm.refreshed(), sm.seconds(),
                 dd.refreshed(), dd.seconds());
+        System.out.printf("| not refreshed | %s | %s |%n", sm.notRefreshed(), dd.notRefreshed());
         System.out.printf("| refreshes per minute | %.0f | %.0f |%n", sm.refreshed() / sm.seconds() * 60, dd.refreshed() / dd.seconds() * 60);
         java.util.TreeSet<String> ops = new java.util.TreeSet<>(sm.perRefresh().keySet());
         ops.addAll(dd.perRefresh().keySet());
