@@ -86,7 +86,8 @@ public final class RefreshRun {
         }
         Instant now = clock.instant();
         Tally due = new Tally();
-        boolean stopped = pass(now, RefreshReason.SCHEDULE, Integer.MAX_VALUE, () -> true, due, remaining, safetyMargin);
+        java.util.Set<String> attempted = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        boolean stopped = pass(now, RefreshReason.SCHEDULE, Integer.MAX_VALUE, () -> true, due, attempted, remaining, safetyMargin);
         int lookedAhead = 0;
         if (!stopped) {
             // Spare capacity: renew tokens expiring within the look-ahead window early, while less than
@@ -94,8 +95,9 @@ public final class RefreshRun {
             // issued together is spread out before it comes due, without crowding out due refreshes.
             Tally ahead = new Tally();
             WriteBudget budget = refresher.writeBudget();
+            // (a connection this run already took up, refreshed or failed, is not tried again)
             stopped = pass(now.plus(LOOK_AHEAD), RefreshReason.LOOK_AHEAD, budget.perSecond() * 60, budget::idle, ahead,
-                    remaining, safetyMargin);
+                    attempted, remaining, safetyMargin);
             lookedAhead = ahead.refreshed.get();
             due.refreshed.addAndGet(lookedAhead);
             due.failed.addAndGet(ahead.failed.get());
@@ -111,11 +113,12 @@ public final class RefreshRun {
 
     /**
      * Refreshes, for {@code reason}, the connections whose sweep time is at or before {@code until},
-     * one page of each shard in turn, at most {@code limit} of them, while {@code gate} allows;
-     * returns whether it stopped for lack of time.
+     * one page of each shard in turn, at most {@code limit} of them, while {@code gate} allows, none
+     * already in {@code attempted} (to which each is added); returns whether it stopped for lack of time.
      */
     private boolean pass(Instant until, RefreshReason reason, int limit, java.util.function.BooleanSupplier gate, Tally tally,
-                         Supplier<Duration> remaining, Duration safetyMargin) throws InterruptedException {
+                         java.util.Set<String> attempted, Supplier<Duration> remaining, Duration safetyMargin)
+            throws InterruptedException {
         int shards = store.dueShards();
         int start = startShard(clock.instant(), shards);
         @SuppressWarnings("unchecked")
@@ -149,6 +152,9 @@ public final class RefreshRun {
                         }
                         if (started >= limit || !gate.getAsBoolean()) {
                             break rounds;
+                        }
+                        if (!attempted.add(id)) {
+                            continue;
                         }
                         slots.acquire();
                         started++;

@@ -88,10 +88,19 @@ class FaultsDuringRefreshTest {
         return r -> switch (r) {
             case PutSecretValueRequest p -> p.secretId().equals(c.secretRef().orElseThrow().id());
             case GetSecretValueRequest g -> g.secretId().equals(c.secretRef().orElseThrow().id());
-            case DecryptRequest d -> c.id().equals(d.encryptionContext().get("connectionId"));
-            case GenerateDataKeyRequest g -> c.id().equals(g.encryptionContext().get("connectionId"));
+            case DecryptRequest d -> sealedFor(c, d.encryptionContext());
+            case GenerateDataKeyRequest g -> sealedFor(c, g.encryptionContext());
             default -> false;
         };
+    }
+
+    /**
+     * A KMS request for this connection's data key: named in the encryption context (sealing format 1),
+     * or its account's (format 2: an account's data key; each test's world is an account of its own).
+     */
+    static boolean sealedFor(Connection c, Map<String, String> context) {
+        return context.containsKey("connectionId") ? c.id().equals(context.get("connectionId"))
+                : c.accountId().equals(context.get("accountId"));
     }
 
     private static String dynamoKey(SdkRequest r) {

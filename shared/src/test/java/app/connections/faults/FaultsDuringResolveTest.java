@@ -64,7 +64,7 @@ class FaultsDuringResolveTest {
     }
 
     private static java.util.function.Predicate<SdkRequest> dataKeyOf(Connection c) {
-        return r -> r instanceof DecryptRequest d && c.id().equals(d.encryptionContext().get("connectionId"));
+        return r -> r instanceof DecryptRequest d && FaultsDuringRefreshTest.sealedFor(c, d.encryptionContext());
     }
 
     private static java.util.function.Predicate<SdkRequest> leaseOf(Connection c) {
