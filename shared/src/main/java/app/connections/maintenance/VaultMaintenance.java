@@ -37,6 +37,9 @@ import org.slf4j.LoggerFactory;
 public final class VaultMaintenance {
     private static final Logger LOG = LoggerFactory.getLogger(VaultMaintenance.class);
     static final int PAGE = 50;
+    /** How long a task waits for a refresh holding a connection's lease, and how often it looks. */
+    static final Duration LEASE_WAIT = Duration.ofSeconds(5);
+    static final Duration LEASE_POLL = Duration.ofMillis(200);
 
     private final ConnectionStore store;
     private final Vault vault;
@@ -107,6 +110,24 @@ public final class VaultMaintenance {
         });
     }
 
+    /**
+     * The connection's refresh lease, waiting for a refresh that holds it to finish (a refresh takes
+     * seconds): up to {@link #LEASE_WAIT} in {@link #LEASE_POLL} steps, never into the margin.
+     */
+    private boolean acquireWaiting(String connectionId, String owner, Supplier<Duration> remaining, Duration margin)
+            throws InterruptedException {
+        for (int attempt = 0; attempt <= LEASE_WAIT.dividedBy(LEASE_POLL); attempt++) {
+            if (leases.acquire(connectionId, owner, leaseTtl, clock.instant())) {
+                return true;
+            }
+            if (remaining.get().minus(LEASE_POLL).compareTo(margin) < 0) {
+                return false;
+            }
+            Thread.sleep(LEASE_POLL.toMillis());
+        }
+        return false;
+    }
+
     private Progress run(String task, Optional<String> from, Supplier<Duration> remaining, Duration margin, Work work)
             throws InterruptedException {
         int considered = 0;
@@ -119,15 +140,18 @@ public final class VaultMaintenance {
             if (remaining.get().compareTo(margin) < 0) {
                 break;
             }
+            Optional<String> pageStart = token;
             Page<Connection> page = store.everyConnection(PAGE, token);
+            int busyHere = 0;
             for (Connection c : page.items()) {
                 if (c.isRevoked() || c.status() == ConnectionStatus.PENDING || c.secretRef().isEmpty()) {
                     continue;
                 }
                 considered++;
                 String owner = "maintenance-" + UUID.randomUUID();
-                if (!leases.acquire(c.id(), owner, leaseTtl, clock.instant())) {
+                if (!acquireWaiting(c.id(), owner, remaining, margin)) {
                     busy++;
+                    busyHere++;
                     continue;
                 }
                 try {
@@ -142,6 +166,12 @@ public final class VaultMaintenance {
                 } finally {
                     leases.release(c.id(), owner);
                 }
+            }
+            if (busyHere > 0) {
+                // a refresh still holds a lease here: the next invocation starts again at this page
+                // (what is finished is skipped), so nothing is left behind in a page already passed
+                token = pageStart;
+                break;
             }
             token = page.nextToken();
         } while (token.isPresent());

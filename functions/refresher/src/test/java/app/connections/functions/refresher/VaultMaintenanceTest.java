@@ -164,7 +164,7 @@ class VaultMaintenanceTest {
                 String dataKey = app.connections.platform.Json.MAPPER.readTree(sealed).path("key").asText();
                 String sealedUnder = kms.decrypt(b -> b.ciphertextBlob(software.amazon.awssdk.core.SdkBytes.fromByteArray(
                         java.util.Base64.getDecoder().decode(dataKey))).encryptionContext(Map.of(
-                        "accountId", c.accountId(), "workspaceId", c.workspaceId().orElse("-"), "connectionId", c.id()))).keyId();
+                        "accountId", c.accountId(), "purpose", "connection-credentials"))).keyId(); // sealing format 2
                 assertThat(sealedUnder).as("the data key now belongs to the new key").isEqualTo(newKey);
                 assertThat(resolves(world.services.resolver(), world.reload(c))).isTrue();
             }
