@@ -55,11 +55,14 @@ public record TokenSchedule(Optional<Instant> expiresAt, Instant issuedAt, boole
     }
 
     /**
-     * Whether spare refresh capacity may renew it early: refreshable, expiring within {@code window},
-     * not backing off, and at least half its lifetime old (a token is never renewed in its first half).
+     * Whether spare refresh capacity may renew it early: refreshable, renewed by the schedule before
+     * it expires (not a short-lived token the resolver renews on use, whose sweep is only its
+     * keep-alive), expiring within {@code window}, not backing off, and at least half its lifetime
+     * old (a token is never renewed in its first half).
      */
     public boolean dueForLookAhead(Instant now, Duration window) {
-        if (!refreshable || backingOff(now) || expiresAt.isEmpty() || expiresAt.get().isAfter(now.plus(window))) {
+        boolean scheduledByExpiry = dueAt.isPresent() && sweepAt.equals(dueAt.get());
+        if (!refreshable || !scheduledByExpiry || backingOff(now) || expiresAt.get().isAfter(now.plus(window))) {
             return false;
         }
         Duration lifetime = Duration.between(issuedAt, expiresAt.get());
