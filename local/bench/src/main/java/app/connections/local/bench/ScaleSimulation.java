@@ -37,14 +37,9 @@ public final class ScaleSimulation {
     static final double LAMBDA_GB_S = 0.0000166667;
     static final double LAMBDA_PER_M_REQ = 0.20;
 
-    /** AWS requests one refresh makes, per vault mode (see docs/scale.md for where each comes from). */
+    /** AWS requests one refresh makes in a vault mode, as {@link VaultModeBenchmark} measures them. */
     record PerRefresh(String mode, double secretsReads, double secretsWrites, double kms, double wru, double rru) {
     }
-
-    static final PerRefresh SECRETS_MANAGER = new PerRefresh("Secrets Manager vault (today)",
-            1, 1, 4, 7, 1.5);
-    static final PerRefresh DYNAMO_ENVELOPE = new PerRefresh("DynamoDB envelope vault for OAuth tokens",
-            0, 0, 2.0 / 64, 9, 2);
 
     private ScaleSimulation() {
     }
@@ -56,34 +51,7 @@ public final class ScaleSimulation {
                 + " if renewed at expiry, %.0f refreshes/s renewed %.0f minutes ahead (as the refresher does)%n",
                 CONNECTIONS, WORKSPACES, TOKEN_LIFETIME_S / 60, CONNECTIONS / TOKEN_LIFETIME_S, refreshesPerSecond,
                 REFRESH_LEAD_S / 60);
-        for (PerRefresh mode : new PerRefresh[] {SECRETS_MANAGER, DYNAMO_ENVELOPE}) {
-            System.out.printf("%n%s: demand against one account's quotas%n", mode.mode());
-            System.out.println("| resource | demand /s | quota /s | use |");
-            System.out.println("| --- | --- | --- | --- |");
-            row("Secrets Manager writes", refreshesPerSecond * mode.secretsWrites(), SECRETS_WRITE_TPS);
-            row("Secrets Manager reads", refreshesPerSecond * mode.secretsReads(), SECRETS_READ_TPS);
-            row("KMS symmetric requests", refreshesPerSecond * mode.kms(), KMS_SYMMETRIC_TPS);
-            row("DynamoDB writes on one due shard (WCU)", refreshesPerSecond * 2 / DUE_SHARDS, DDB_PARTITION_WCU);
-            if (mode.secretsWrites() > 0) {
-                long cells = (long) Math.ceil(refreshesPerSecond * mode.secretsWrites() / WRITE_BUDGET);
-                System.out.printf("first to saturate: Secrets Manager writes; at the %.0f/s budget one account carries %,.0f"
-                        + " connections, so 1M needs %d cells (one stack per AWS account)%n",
-                        WRITE_BUDGET, WRITE_BUDGET * (TOKEN_LIFETIME_S - REFRESH_LEAD_S) / mode.secretsWrites(), cells);
-            } else {
-                System.out.println("nothing saturates in one account; KMS data keys are reused for 64 encryptions or 5 minutes");
-            }
-        }
-        System.out.printf("%nMonthly cost per 1,000 OAuth connections (1-hour tokens, refresh only; us-east-1 list prices)%n");
-        System.out.println("| item | Secrets Manager vault | DynamoDB envelope vault |");
-        System.out.println("| --- | --- | --- |");
-        double refreshesPerMonth = 1_000 * (30 * 24 * 3_600 / (TOKEN_LIFETIME_S - REFRESH_LEAD_S));
-        double[] a = cost(SECRETS_MANAGER, refreshesPerMonth, true);
-        double[] b = cost(DYNAMO_ENVELOPE, refreshesPerMonth, false);
-        String[] items = {"secrets stored", "Secrets Manager API", "KMS requests", "DynamoDB requests and storage",
-            "Lambda (refresher)", "total"};
-        for (int i = 0; i < items.length; i++) {
-            System.out.printf("| %s | $%.2f | $%.2f |%n", items[i], a[i], b[i]);
-        }
+        System.out.println("(AWS requests, quota use and cost per vault mode: part 5, VaultModeBenchmark, measured)");
         simulate("expiries spread evenly", 0.0, 0);
         simulate("a tenth of all tokens issued in the same minute", 0.10, 0);
         simulate("the same burst, idle budget refreshing up to 45 minutes ahead", 0.10, 45 * 60);
