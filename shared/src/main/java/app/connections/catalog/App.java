@@ -66,9 +66,18 @@ public record App(String key, String name, String category, List<CredentialKind>
             }
         }
         String hostSuffix = oauth2 == null ? null : oauth2.allowedHostSuffix();
-        if (oauth2 != null) {
+        if (oauth2 != null && oauth2.discovered()) {
+            // one issuer per app: its metadata is fetched once and cached, so no placeholder in it
+            UrlTemplate.check(oauth2.issuer(), Set.of(), hostSuffix, key + " oauth2.issuer");
+            if (oauth2.issuer().contains("?") || oauth2.issuer().contains("#")) {
+                throw new IllegalArgumentException(key + " oauth2.issuer must have no query or fragment (RFC 8414 §2)");
+            }
+        }
+        if (oauth2 != null && !oauth2.discovered()) {
             UrlTemplate.check(oauth2.authorizationUrl(), names, hostSuffix, key + " oauth2.authorizationUrl");
             UrlTemplate.check(oauth2.tokenUrl(), names, hostSuffix, key + " oauth2.tokenUrl");
+        }
+        if (oauth2 != null) {
             if (oauth2.identity().url() != null) {
                 UrlTemplate.check(oauth2.identity().url(), names, hostSuffix, key + " oauth2.identity.url");
             }
@@ -84,6 +93,11 @@ public record App(String key, String name, String category, List<CredentialKind>
     /** One of this app's URL templates filled with validated field values, kept to the app's allowed hosts. */
     public java.net.URI expand(String template, Map<String, String> fieldValues) {
         return UrlTemplate.expand(template, fieldValues, oauth2 == null ? null : oauth2.allowedHostSuffix());
+    }
+
+    /** This app with another OAuth 2.0 spec (its endpoints resolved from its issuer's metadata), checked again. */
+    public App withOAuth2(OAuth2Spec resolved) {
+        return new App(key, name, category, credentialKinds, fields, resolved, apiKey, docs, group, description);
     }
 
     public boolean supports(CredentialKind kind) {
