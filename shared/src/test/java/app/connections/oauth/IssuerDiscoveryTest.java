@@ -37,6 +37,7 @@ class IssuerDiscoveryTest {
     private String issuer;
     private final AtomicReference<String> metadata = new AtomicReference<>();
     private final AtomicInteger fetches = new AtomicInteger();
+    private final AtomicInteger status = new AtomicInteger(200);
     private final OAuthWorld.MutableClock clock = new OAuthWorld.MutableClock();
     /** DNS as the test says: a public host, an internal one, loopback as it is. */
     private final HostResolver dns = host -> switch (host) {
@@ -58,7 +59,7 @@ class IssuerDiscoveryTest {
                     fetches.incrementAndGet();
                 }
                 exchange.getResponseHeaders().set("Content-Type", "application/json");
-                exchange.sendResponseHeaders(ours ? 200 : 404, body.length);
+                exchange.sendResponseHeaders(ours ? status.get() : 404, body.length);
                 exchange.getResponseBody().write(body);
             }
         });
@@ -150,6 +151,30 @@ class IssuerDiscoveryTest {
         clock.advance(OAuthEndpoints.TTL.plusSeconds(1));
         endpoints.resolve(app);
         assertThat(fetches.get()).isEqualTo(3);
+    }
+
+    @Test
+    void anIssuerThatCannotAnswerNowIsAskedAgainNextTimeAndItsRefreshesBackOffLikeATokenEndpoint5xx() throws Exception {
+        App app = app();
+        publish(issuer, issuer + "/token");
+        status.set(503);
+        assertThatThrownBy(() -> endpoints.resolve(app)).isInstanceOf(app.connections.platform.ProviderUnreachable.class);
+        TokenEndpoint tokens = new TokenEndpoint(new JdkProviderHttp(true, Duration.ofSeconds(3)), endpoints);
+        OAuthClient client = new OAuthClient("client-1", "secret-1");
+        assertThatThrownBy(() -> tokens.refresh(app, client, "refresh-1", java.util.Map.of(), clock.instant()))
+                .isInstanceOfSatisfying(TokenRequestFailed.class,
+                        e -> assertThat(e.kind()).isEqualTo(TokenRequestFailed.Kind.TRANSIENT));
+        assertThat(new RevocationEndpoint(new JdkProviderHttp(true, Duration.ofSeconds(3)), endpoints)
+                .revoke(app, client, "refresh-1", "refresh_token", java.util.Map.of()))
+                .as("the token is still live there: retried").isEqualTo(RevocationEndpoint.Result.RETRY);
+        assertThat(fetches.get()).as("not remembered: every use asks again").isEqualTo(3);
+
+        status.set(200);
+        publish(issuer, "https://internal.example.com/token");
+        assertThatThrownBy(() -> tokens.refresh(app, client, "refresh-1", java.util.Map.of(), clock.instant()))
+                .as("our set-up of the app is wrong, as with a refused client: one alert per app and hour, backoff")
+                .isInstanceOfSatisfying(TokenRequestFailed.class,
+                        e -> assertThat(e.kind()).isEqualTo(TokenRequestFailed.Kind.INVALID_CLIENT));
     }
 
     @Test
