@@ -114,6 +114,24 @@ public record App(String key, String name, String category, List<CredentialKind>
                 throw new InvalidField("fields." + name, this.name + " has no field " + name);
             }
         }
+        Set<String> used = usedBy(kind);
+        Map<String, String> fields = new HashMap<>();
+        for (ExtraField f : this.fields) {
+            String value = given.get(f.name());
+            if (value != null || f.required() || used.contains(f.name())) {
+                fields.put(f.name(), f.validate(value));
+            }
+        }
+        return fields;
+    }
+
+    /** The kinds of this app for which {@code field} must be given: declared required, or used by the kind's URLs. */
+    public List<CredentialKind> kindsRequiring(ExtraField field) {
+        return credentialKinds.stream().filter(kind -> field.required() || usedBy(kind).contains(field.name())).toList();
+    }
+
+    /** The extra fields the URLs and identity of connecting with {@code kind} use. */
+    private Set<String> usedBy(CredentialKind kind) {
         Set<String> used = new HashSet<>();
         if (kind == CredentialKind.OAUTH2 && oauth2 != null) {
             for (String url : new String[] {oauth2.authorizationUrl(), oauth2.tokenUrl(), oauth2.identity().url(),
@@ -134,14 +152,7 @@ public record App(String key, String name, String category, List<CredentialKind>
                 }
             }
         }
-        Map<String, String> fields = new HashMap<>();
-        for (ExtraField f : this.fields) {
-            String value = given.get(f.name());
-            if (value != null || f.required() || used.contains(f.name())) {
-                fields.put(f.name(), f.validate(value));
-            }
-        }
-        return fields;
+        return used;
     }
 
     public Optional<ExtraField> field(String fieldName) {

@@ -321,7 +321,7 @@ public final class DevServer implements AutoCloseable {
                 """.formatted(stack.apiBaseUrl(), stack.endpoint(), stack.region(), described,
                 seed.accountAdminEmail(), stack.apiBaseUrl(), seed.demoAccountId(), String.join(", ", seed.emails()),
                 String.join(", ", seed.standInKeys().keySet()), stack.apiBaseUrl(), stack.apiBaseUrl(), stack.apiBaseUrl(),
-                stack.apiBaseUrl(), stack.apiBaseUrl(), stack.apiBaseUrl());
+                stack.apiBaseUrl(), stack.apiBaseUrl(), stack.apiBaseUrl(), stack.apiBaseUrl());
     }
 
     private void handle(HttpExchange exchange) throws IOException {
