@@ -195,6 +195,11 @@ public final class OAuthEndpoints {
         if (url.contains("{") || url.contains("}") || uri.getRawFragment() != null) {
             throw misconfigured(app, field, url + " is not a plain URL");
         }
+        String suffix = app.oauth2().allowedHostSuffix();
+        String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(java.util.Locale.ROOT);
+        if (suffix != null && !host.equals(suffix) && !host.endsWith("." + suffix)) {
+            throw misconfigured(app, field, url + " is not on the app's allowed hosts (" + suffix + ")");
+        }
         outbound.refusal(uri).ifPresent(why -> {
             throw misconfigured(app, field, url + " " + why);
         });

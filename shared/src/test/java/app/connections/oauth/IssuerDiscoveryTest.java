@@ -136,6 +136,21 @@ class IssuerDiscoveryTest {
     }
 
     @Test
+    void anEndpointOffTheAppsAllowedHostsIsRefusedNamingTheField() throws Exception {
+        publish(issuer, "https://auth.example.com/token");
+        Path file = Files.createTempFile("catalog", ".json");
+        Files.writeString(file, """
+                {"apps": [{"key": "held", "name": "Held", "credentialKinds": ["OAUTH2"],
+                           "oauth2": {"issuer": "%s", "discovery": "oauth-authorization-server", "allowedHostSuffix": "acme.example"}}]}
+                """.formatted(issuer));
+        App held = AppCatalog.load(Optional.of(file)).find("held").orElseThrow();
+
+        assertThatThrownBy(() -> endpoints.resolve(held)).isInstanceOf(InvalidField.class)
+                .hasMessageContaining("app held").hasMessageContaining("authorization_endpoint: " + issuer
+                        + "/authorize is not on the app's allowed hosts (acme.example)");
+    }
+
+    @Test
     void goodMetadataIsKeptForAnHourAndAMistakeForAMinute() throws Exception {
         App app = app();
         publish(issuer, "https://internal.example.com/token");
