@@ -19,13 +19,15 @@ import java.util.stream.Collectors;
 
 /**
  * The apps the service can connect to. The built-in catalog ships as {@code catalog/apps.json}; a
- * custom catalog file (same format, {@code CATALOG_FILE}; published as {@code docs/catalog.schema.json})
- * adds its apps to the built-in ones. A custom entry with a built-in app's key is refused unless it
+ * custom catalog (same format, published as {@code docs/catalog.schema.json}), packaged as
+ * {@code catalog/custom.json} or named by {@code CATALOG_FILE}, adds its apps to the built-in ones. A custom entry with a built-in app's key is refused unless it
  * says {@code "overrides": true}, so no built-in app is replaced by mistake. Every entry is checked at
  * load; an error names the file, the entry and the field.
  */
 public final class AppCatalog {
     private static final String BUILT_IN = "/catalog/apps.json";
+    /** A deployment's own apps, packaged with the functions (absent from this repository). */
+    static final String PACKAGED = "/catalog/custom.json";
     private static final ObjectReader APP = Json.MAPPER.readerFor(App.class)
             .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
@@ -35,20 +37,36 @@ public final class AppCatalog {
         this.apps = Map.copyOf(apps);
     }
 
-    /** The built-in catalog plus, when given, the apps of a custom catalog file. */
+    /**
+     * The built-in catalog, plus the deployment's packaged custom catalog ({@value #PACKAGED} on the
+     * classpath, when a fork adds it to {@code shared/src/main/resources}: every function's jar then
+     * carries it), plus, when given, the apps of a custom catalog file.
+     */
     public static AppCatalog load(Optional<Path> customFile) {
+        return load(customFile, PACKAGED);
+    }
+
+    static AppCatalog load(Optional<Path> customFile, String packaged) {
         Map<String, App> apps = new TreeMap<>();
         try (InputStream in = AppCatalog.class.getResourceAsStream(BUILT_IN)) {
             if (in == null) {
                 throw new IllegalStateException("built-in catalog " + BUILT_IN + " is missing");
             }
-            read("built-in catalog", in, apps, false);
+            read("built-in catalog", in, apps, java.util.Set.of(), false);
         } catch (IOException e) {
             throw new IllegalStateException("built-in catalog is invalid: " + e.getMessage(), e);
         }
+        java.util.Set<String> builtIn = java.util.Set.copyOf(apps.keySet());
+        try (InputStream in = AppCatalog.class.getResourceAsStream(packaged)) {
+            if (in != null) {
+                read("packaged custom catalog " + packaged.substring(1), in, apps, builtIn, true);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("packaged custom catalog " + packaged + " cannot be read: " + e.getMessage(), e);
+        }
         customFile.ifPresent(file -> {
             try (InputStream in = Files.newInputStream(file)) {
-                read("custom catalog " + file, in, apps, true);
+                read("custom catalog " + file, in, apps, builtIn, true);
             } catch (IOException e) {
                 throw new IllegalStateException("custom catalog " + file + " cannot be read: " + e.getMessage(), e);
             }
@@ -57,7 +75,8 @@ public final class AppCatalog {
     }
 
     /** Reads one catalog file's apps into {@code apps}, entry by entry, each error naming the entry and field. */
-    private static void read(String source, InputStream in, Map<String, App> apps, boolean custom) {
+    private static void read(String source, InputStream in, Map<String, App> apps, java.util.Set<String> builtInKeys,
+                             boolean custom) {
         JsonNode root;
         try {
             root = Json.MAPPER.readTree(in);
@@ -89,13 +108,17 @@ public final class AppCatalog {
             if (seen.put(app.key(), app) != null) {
                 throw new IllegalStateException(where + ": key: " + app.key() + " is used by another entry of this file");
             }
-            boolean builtIn = apps.containsKey(app.key());
+            boolean taken = apps.containsKey(app.key());
             boolean override = overrides != null && overrides.asBoolean();
-            if (custom && builtIn && !override) {
+            if (custom && taken && !builtInKeys.contains(app.key())) {
+                throw new IllegalStateException(where + ": key: " + app.key() + " is an app of the packaged custom catalog"
+                        + " already; choose another key");
+            }
+            if (custom && taken && !override) {
                 throw new IllegalStateException(where + ": key: " + app.key() + " is a built-in app; choose another key,"
                         + " or say \"overrides\": true to replace the built-in entry");
             }
-            if (custom && override && !builtIn) {
+            if (custom && override && !builtInKeys.contains(app.key())) {
                 throw new IllegalStateException(where + ": overrides: there is no built-in app " + app.key() + " to override");
             }
             apps.put(app.key(), app);

@@ -51,6 +51,21 @@ class CatalogFileTest {
     }
 
     @Test
+    void aDeploymentsPackagedCatalogAddsItsAppsAndACatalogFileAddsMore() throws Exception {
+        AppCatalog deployed = AppCatalog.load(Optional.of(custom(ACME)), "/catalog/packaged-for-test.json");
+
+        assertThat(deployed.find("packaged-idp")).as("packaged with the functions").isPresent();
+        assertThat(deployed.find("acme-crm")).as("CATALOG_FILE").isPresent();
+        assertThat(deployed.find("hubspot")).isPresent();
+        assertThat(AppCatalog.load(Optional.empty()).find("packaged-idp")).as("this repository packages none").isEmpty();
+
+        Path again = custom(ACME.replace("acme-crm", "packaged-idp"));
+        assertThatThrownBy(() -> AppCatalog.load(Optional.of(again), "/catalog/packaged-for-test.json"))
+                .as("one key, one app: a file does not silently replace a packaged app")
+                .hasMessageContaining("apps[0] (packaged-idp): key: packaged-idp is an app of the packaged custom catalog already");
+    }
+
+    @Test
     void anEntryWithoutItsTokenUrlIsReportedByEntryAndFieldNotAsAJacksonConstructorProblem() throws Exception {
         Path file = custom(ACME + ", " + """
                 {"key": "broken", "name": "Broken", "credentialKinds": ["OAUTH2"],
