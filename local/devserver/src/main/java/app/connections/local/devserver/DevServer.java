@@ -317,6 +317,8 @@ public final class DevServer implements AutoCloseable {
                 The scheduled refresher runs on the template's rate; run it now:
                   curl -X POST %s/local/run/RefresherFunction
                 Metrics: one "metrics <function>:" line per invocation here; totals at %s/local/metrics
+                Your own apps: CATALOG_FILE=<file> bin/local adds them; their OAuth clients go in .local/oauth-apps.json
+                (README, "Adding an app")
                 Stop with Ctrl-C.
                 """.formatted(stack.apiBaseUrl(), stack.endpoint(), stack.region(), described,
                 seed.accountAdminEmail(), stack.apiBaseUrl(), seed.demoAccountId(), String.join(", ", seed.emails()),
