@@ -80,6 +80,23 @@ class DiscoveredAppTest {
     }
 
     @Test
+    void anIssuerThatDiffersFromItsMetadatasByATrailingSlashIsTheBuildersMistakeNamedInA400() throws Exception {
+        var event = f.event("create-connect-session");
+        event.setBody("{\"app\": \"mismatched\"}");
+
+        APIGatewayV2HTTPResponse refused = f.handler.handleRequest(event, null);
+
+        assertThat(refused.getStatusCode()).isEqualTo(400);
+        var error = app.connections.platform.Json.MAPPER.readTree(refused.getBody());
+        assertThat(error.path("error").asText()).isEqualTo("app_misconfigured");
+        assertThat(error.path("field").asText()).isEqualTo("app");
+        assertThat(error.path("message").asText()).contains("Mismatched (app mismatched)")
+                .contains("issuer: the metadata at " + f.issuer + "/.well-known/openid-configuration names issuer " + f.issuer
+                        + ", not the configured " + f.issuer + "/");
+        assertThat(f.connectionItems()).as("nothing recorded").isEmpty();
+    }
+
+    @Test
     void theMetadataIsFetchedAgainOnlyAfterItsLifetime() throws Exception {
         f.createSession(DISCOVERED);
         f.providerRequests();

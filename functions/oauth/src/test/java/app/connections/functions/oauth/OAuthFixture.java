@@ -76,6 +76,8 @@ final class OAuthFixture implements AutoCloseable {
                               "identity": {"from": "id_token", "pointers": ["sub"]}}},
                   {"key": "discovered", "name": "Discovered", "credentialKinds": ["OAUTH2"],
                    "oauth2": {"issuer": "%1$s", "discovery": "auto"}},
+                  {"key": "mismatched", "name": "Mismatched", "credentialKinds": ["OAUTH2"],
+                   "oauth2": {"issuer": "%1$s/", "discovery": "openid-configuration"}},
                   {"key": "failing", "name": "Failing", "credentialKinds": ["OAUTH2"],
                    "oauth2": {"authorizationUrl": "%1$s/authorize", "tokenUrl": "%2$s/failing/token", "scopes": ["openid"],
                               "pkce": true, "identity": {"from": "id_token", "pointers": ["sub"]}}}
