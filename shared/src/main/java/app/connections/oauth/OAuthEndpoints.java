@@ -9,10 +9,6 @@ import app.connections.provider.OutboundCheck;
 import app.connections.provider.ProviderHttp;
 import app.connections.provider.ProviderRequest;
 import app.connections.provider.ProviderResponse;
-import com.nimbusds.oauth2.sdk.ParseException;
-import com.nimbusds.oauth2.sdk.as.AuthorizationServerMetadata;
-import com.nimbusds.oauth2.sdk.auth.ClientAuthenticationMethod;
-import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,7 +20,8 @@ import java.util.Optional;
 /**
  * An app's OAuth 2.0 endpoints as the protocol code uses them. An entry that names its endpoints is
  * used as it is; an entry with {@code oauth2.discovery} gets them from its issuer's metadata
- * (RFC 8414, OpenID Connect Discovery 1.0), fetched through the pinned outbound client and kept
+ * (RFC 8414, OpenID Connect Discovery 1.0; parsed by Nimbus in {@link IssuerMetadata}), fetched
+ * through the pinned outbound client and kept
  * for {@link #TTL}. The metadata's {@code issuer} must equal the configured one exactly (RFC 8414
  * §3.3); every URL it names must pass the catalog's URL rules and the outbound rules (https, a
  * public address). Taken from it: the authorization, token and revocation endpoints, S256 PKCE
@@ -103,7 +100,7 @@ public final class OAuthEndpoints {
     private App discover(App app) {
         OAuth2Spec spec = app.oauth2();
         String issuer = spec.issuer();
-        AuthorizationServerMetadata metadata = null;
+        IssuerMetadata metadata = null;
         URI source = null;
         List<String> answers = new ArrayList<>();
         for (URI candidate : metadataUrls(issuer, spec.discovery())) {
@@ -120,8 +117,8 @@ public final class OAuthEndpoints {
                 continue;
             }
             try {
-                metadata = AuthorizationServerMetadata.parse(response.body());
-            } catch (ParseException e) {
+                metadata = IssuerMetadata.parse(response.body());
+            } catch (IllegalArgumentException e) {
                 throw misconfigured(app, "oauth2.issuer", "the metadata at " + candidate + " is not valid issuer metadata ("
                         + e.getMessage() + ")");
             }
@@ -131,24 +128,23 @@ public final class OAuthEndpoints {
         if (metadata == null) {
             throw misconfigured(app, "oauth2.issuer", "no issuer metadata: " + String.join("; ", answers));
         }
-        String published = metadata.getIssuer() == null ? null : metadata.getIssuer().getValue();
+        String published = metadata.issuer();
         if (!issuer.equals(published)) { // RFC 8414 §3.3: identical, no normalisation
             throw misconfigured(app, "issuer", "the metadata at " + source + " names issuer " + published
                     + ", not the configured " + issuer);
         }
-        String authorization = endpoint(app, "authorization_endpoint", metadata.getAuthorizationEndpointURI(), true);
-        String token = endpoint(app, "token_endpoint", metadata.getTokenEndpointURI(), true);
+        String authorization = endpoint(app, "authorization_endpoint", metadata.authorizationEndpoint(), true);
+        String token = endpoint(app, "token_endpoint", metadata.tokenEndpoint(), true);
         OAuth2Spec.Revocation revocation = spec.revocation();
-        String revocationUrl = endpoint(app, "revocation_endpoint", metadata.getRevocationEndpointURI(), false);
+        String revocationUrl = endpoint(app, "revocation_endpoint", metadata.revocationEndpoint(), false);
         if (revocation == null && revocationUrl != null) {
             revocation = new OAuth2Spec.Revocation(revocationUrl, "rfc7009", null, null, null, null);
         }
-        List<CodeChallengeMethod> pkceMethods = Optional.ofNullable(metadata.getCodeChallengeMethods()).orElse(List.of());
-        boolean pkce = spec.pkce() || pkceMethods.contains(CodeChallengeMethod.S256);
-        boolean sendsIssuer = spec.sendsIssuer() || metadata.supportsAuthorizationResponseIssuerParam();
+        boolean pkce = spec.pkce() || metadata.codeChallengeMethods().contains("S256");
+        boolean sendsIssuer = spec.sendsIssuer() || metadata.issParameterSupported();
         List<String> scopes = spec.scopes();
         if (scopes.isEmpty()) { // the identity defaults to the id_token's sub: ask for one where the server is an OpenID Provider
-            List<String> supported = metadata.getScopes() == null ? List.of() : metadata.getScopes().toStringList();
+            List<String> supported = metadata.scopesSupported();
             scopes = new ArrayList<>();
             if (supported.contains("openid") || source.getPath().endsWith("/.well-known/openid-configuration")) {
                 scopes.add("openid");
@@ -157,7 +153,7 @@ public final class OAuthEndpoints {
                 scopes.add("offline_access");
             }
         }
-        String clientAuth = clientAuth(spec.clientAuth(), metadata.getTokenEndpointAuthMethods());
+        String clientAuth = clientAuth(spec.clientAuth(), metadata.tokenEndpointAuthMethods());
         try {
             return app.withOAuth2(spec.withDiscovered(authorization, token, revocation, scopes, pkce, clientAuth, sendsIssuer));
         } catch (IllegalArgumentException e) {
@@ -207,12 +203,12 @@ public final class OAuthEndpoints {
     }
 
     /** The entry's client authentication, unless the token endpoint lists only the other one we know. */
-    private static String clientAuth(String declared, List<ClientAuthenticationMethod> supported) {
-        if (supported == null || supported.isEmpty() || supported.contains(ClientAuthenticationMethod.parse(declared))) {
+    private static String clientAuth(String declared, List<String> supported) {
+        if (supported.isEmpty() || supported.contains(declared)) {
             return declared;
         }
         for (String ours : List.of("client_secret_basic", "client_secret_post")) {
-            if (supported.contains(ClientAuthenticationMethod.parse(ours))) {
+            if (supported.contains(ours)) {
                 return ours;
             }
         }
