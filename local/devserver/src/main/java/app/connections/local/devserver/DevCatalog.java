@@ -44,6 +44,7 @@ final class DevCatalog {
             if (root == null || !root.path("apps").isArray()) {
                 throw new IllegalArgumentException(developers.get() + ": must be an object {\"apps\": [...]} (docs/catalog.schema.json)");
             }
+            AppCatalog builtIn = AppCatalog.load(Optional.empty());
             for (JsonNode app : root.path("apps")) {
                 String key = app.path("key").asText();
                 JsonNode standIn = apps.get(key);
@@ -53,7 +54,7 @@ final class DevCatalog {
                 }
                 ObjectNode copy = ((ObjectNode) app).deepCopy();
                 // "overrides" is for built-in keys; replacing a dev-only stand-in (demo) needs none in the service's catalog
-                if (AppCatalog.load(Optional.empty()).find(key).isEmpty()) {
+                if (builtIn.find(key).isEmpty()) {
                     copy.remove("overrides");
                 }
                 apps.put(key, copy);
