@@ -42,7 +42,7 @@ async function start() {
       if (!groups.has(app.group)) groups.set(app.group, []);
       groups.get(app.group).push(app);
     }
-    $('app').replaceChildren(...[...groups.keys()].sort().map(group => h('optgroup', { label: GROUP_NAMES[group] || group },
+    $('app').replaceChildren(...[...groups.keys()].sort().map(group => h('optgroup', { label: groups.get(group)[0].groupName || GROUP_NAMES[group] || group },
       ...groups.get(group).map(app => option(app.key, app.name, app.key === wantApp)))));
     const nodeOf = () => {
       const app = apps.find(a => a.key === $('app').value);

@@ -130,7 +130,9 @@ export async function openConnect({ workspaceId, accountId, app: appKey, kinds, 
         controls.push(label);
         form.replaceChildren(label.wrapper);
         for (const f of app.fields || []) {
-          const control = field({ name: 'fields.' + f.name, label: f.label, required: f.required, help: f.help, example: f.example });
+          // required where the chosen way of connecting needs it (Mailchimp's data center only for an API key)
+          const required = f.requiredFor ? f.requiredFor.includes(choice) : f.required;
+          const control = field({ name: 'fields.' + f.name, label: f.label, required, help: f.help, example: f.example });
           control.pattern = browserPattern(f.pattern);
           control.catalogField = f;
           controls.push(control);

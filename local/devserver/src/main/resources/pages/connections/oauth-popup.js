@@ -105,6 +105,8 @@ function providerWords(code, appName) {
     case 'session_used': case 'invalid_state': return 'This sign-in window was already used. Start again.';
     case 'invalid_completion_code': return 'The sign-in could not be confirmed. Start again.';
     case 'app_not_configured': return `${appName} is not set up for sign-in here yet. Ask your administrator.`;
+    case 'app_misconfigured': return `${appName} is not set up correctly for sign-in here. Ask your administrator.`;
+    case 'provider_unreachable': return `${appName} could not be reached. Nothing was connected; try again later.`;
     case 'identity_failed': return `${appName} did not say which account was connected. Nothing was connected; try again.`;
     case 'connection_revoked': return 'This connection was revoked meanwhile. Connect the app again instead.';
     default: return `${appName} did not complete the sign-in. Nothing was connected; try again.`;

@@ -66,9 +66,18 @@ public record App(String key, String name, String category, List<CredentialKind>
             }
         }
         String hostSuffix = oauth2 == null ? null : oauth2.allowedHostSuffix();
-        if (oauth2 != null) {
+        if (oauth2 != null && oauth2.discovered()) {
+            // one issuer per app: its metadata is fetched once and cached, so no placeholder in it
+            UrlTemplate.check(oauth2.issuer(), Set.of(), hostSuffix, key + " oauth2.issuer");
+            if (oauth2.issuer().contains("?") || oauth2.issuer().contains("#")) {
+                throw new IllegalArgumentException(key + " oauth2.issuer must have no query or fragment (RFC 8414 §2)");
+            }
+        }
+        if (oauth2 != null && !oauth2.discovered()) {
             UrlTemplate.check(oauth2.authorizationUrl(), names, hostSuffix, key + " oauth2.authorizationUrl");
             UrlTemplate.check(oauth2.tokenUrl(), names, hostSuffix, key + " oauth2.tokenUrl");
+        }
+        if (oauth2 != null) {
             if (oauth2.identity().url() != null) {
                 UrlTemplate.check(oauth2.identity().url(), names, hostSuffix, key + " oauth2.identity.url");
             }
@@ -86,6 +95,11 @@ public record App(String key, String name, String category, List<CredentialKind>
         return UrlTemplate.expand(template, fieldValues, oauth2 == null ? null : oauth2.allowedHostSuffix());
     }
 
+    /** This app with another OAuth 2.0 spec (its endpoints resolved from its issuer's metadata), checked again. */
+    public App withOAuth2(OAuth2Spec resolved) {
+        return new App(key, name, category, credentialKinds, fields, resolved, apiKey, docs, group, description);
+    }
+
     public boolean supports(CredentialKind kind) {
         return credentialKinds.contains(kind);
     }
@@ -100,6 +114,24 @@ public record App(String key, String name, String category, List<CredentialKind>
                 throw new InvalidField("fields." + name, this.name + " has no field " + name);
             }
         }
+        Set<String> used = usedBy(kind);
+        Map<String, String> fields = new HashMap<>();
+        for (ExtraField f : this.fields) {
+            String value = given.get(f.name());
+            if (value != null || f.required() || used.contains(f.name())) {
+                fields.put(f.name(), f.validate(value));
+            }
+        }
+        return fields;
+    }
+
+    /** The kinds of this app for which {@code field} must be given: declared required, or used by the kind's URLs. */
+    public List<CredentialKind> kindsRequiring(ExtraField field) {
+        return credentialKinds.stream().filter(kind -> field.required() || usedBy(kind).contains(field.name())).toList();
+    }
+
+    /** The extra fields the URLs and identity of connecting with {@code kind} use. */
+    private Set<String> usedBy(CredentialKind kind) {
         Set<String> used = new HashSet<>();
         if (kind == CredentialKind.OAUTH2 && oauth2 != null) {
             for (String url : new String[] {oauth2.authorizationUrl(), oauth2.tokenUrl(), oauth2.identity().url(),
@@ -120,14 +152,7 @@ public record App(String key, String name, String category, List<CredentialKind>
                 }
             }
         }
-        Map<String, String> fields = new HashMap<>();
-        for (ExtraField f : this.fields) {
-            String value = given.get(f.name());
-            if (value != null || f.required() || used.contains(f.name())) {
-                fields.put(f.name(), f.validate(value));
-            }
-        }
-        return fields;
+        return used;
     }
 
     public Optional<ExtraField> field(String fieldName) {

@@ -22,6 +22,12 @@ import java.util.regex.Pattern;
  * @param allowedHostSuffix for URL templates whose host is entirely user-supplied (self-hosted
  *        servers): the host suffix every expanded URL must end with; null for fixed hosts
  * @param revocationNotes why {@code revocation} is null (no endpoint, or none the service can use)
+ * @param discovery where the endpoints come from when they are not written in the entry: the
+ *        issuer's published metadata, {@code oauth-authorization-server} (RFC 8414),
+ *        {@code openid-configuration} (OpenID Connect Discovery 1.0) or {@code auto} (the first
+ *        then the second); null when the entry names its endpoints. With discovery the entry names
+ *        its {@code issuer} and no authorization or token URL; the identity defaults to the
+ *        id_token's {@code sub}
  */
 public record OAuth2Spec(String authorizationUrl, String tokenUrl, List<String> scopes, String scopeSeparator,
                          String scopeParam, boolean pkce, String clientAuth, Map<String, String> extraAuthorizationParams,
@@ -29,13 +35,30 @@ public record OAuth2Spec(String authorizationUrl, String tokenUrl, List<String> 
                          boolean rotatesRefreshTokens, String issuer, TokenResponse tokenResponse, Identity identity,
                          Revocation revocation, boolean sendsIssuer, Map<String, String> consentParams,
                          Integer refreshTokenIdleExpiryDays, Integer refreshTokenMaxLifetimeDays, String allowedHostSuffix,
-                         String revocationNotes) {
+                         String revocationNotes, String discovery) {
+    /** The kinds of issuer metadata {@code discovery} may name. */
+    public static final List<String> DISCOVERY = List.of("auto", "oauth-authorization-server", "openid-configuration");
+
     private static final Pattern HOST_SUFFIX =
             Pattern.compile("^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$");
 
     public OAuth2Spec {
-        Objects.requireNonNull(authorizationUrl, "authorizationUrl");
-        Objects.requireNonNull(tokenUrl, "tokenUrl");
+        if (discovery == null) {
+            Objects.requireNonNull(authorizationUrl, "oauth2.authorizationUrl is required (or name the issuer and discovery)");
+            Objects.requireNonNull(tokenUrl, "oauth2.tokenUrl is required (or name the issuer and discovery)");
+        } else {
+            if (!DISCOVERY.contains(discovery)) {
+                throw new IllegalArgumentException("oauth2.discovery must be one of " + DISCOVERY);
+            }
+            if (issuer == null || issuer.isBlank()) {
+                throw new IllegalArgumentException("oauth2.discovery needs oauth2.issuer, the issuer whose metadata names the endpoints");
+            }
+            if (authorizationUrl != null || tokenUrl != null) {
+                throw new IllegalArgumentException("oauth2.authorizationUrl and oauth2.tokenUrl come from the issuer's metadata"
+                        + " with oauth2.discovery: leave them out");
+            }
+            identity = identity == null ? new Identity("id_token", List.of("sub"), null, null, null) : identity;
+        }
         scopes = scopes == null ? List.of() : List.copyOf(scopes);
         scopeSeparator = scopeSeparator == null ? " " : scopeSeparator;
         scopeParam = scopeParam == null ? "scope" : scopeParam;
@@ -46,7 +69,7 @@ public record OAuth2Spec(String authorizationUrl, String tokenUrl, List<String> 
         extraAuthorizationParams = extraAuthorizationParams == null ? Map.of() : Map.copyOf(extraAuthorizationParams);
         extraTokenParams = extraTokenParams == null ? Map.of() : Map.copyOf(extraTokenParams);
         tokenResponse = tokenResponse == null ? new TokenResponse(null, null) : tokenResponse;
-        Objects.requireNonNull(identity, "identity");
+        Objects.requireNonNull(identity, "oauth2.identity");
         if (defaultExpiresInSeconds != null && defaultExpiresInSeconds <= 0) {
             throw new IllegalArgumentException("defaultExpiresInSeconds must be positive (null when tokens do not expire)");
         }
@@ -65,6 +88,23 @@ public record OAuth2Spec(String authorizationUrl, String tokenUrl, List<String> 
             throw new IllegalArgumentException("allowedHostSuffix must be a lower-case host name suffix such as example.com");
         }
         revocationNotes = revocationNotes == null || revocationNotes.isBlank() ? null : revocationNotes;
+    }
+
+    /** Whether the endpoints come from the issuer's metadata (resolved at first use, see {@code OAuthEndpoints}). */
+    public boolean discovered() {
+        return discovery != null;
+    }
+
+    /**
+     * This spec with the endpoints and capabilities an issuer's metadata gave: no longer to be
+     * discovered, everything else as the entry declares it.
+     */
+    public OAuth2Spec withDiscovered(String authorizationUrl, String tokenUrl, Revocation revocation, List<String> scopes,
+                                     boolean pkce, String clientAuth, boolean sendsIssuer) {
+        return new OAuth2Spec(authorizationUrl, tokenUrl, scopes, scopeSeparator, scopeParam, pkce, clientAuth,
+                extraAuthorizationParams, extraTokenParams, defaultExpiresInSeconds, refreshable, rotatesRefreshTokens, issuer,
+                tokenResponse, identity, revocation, sendsIssuer, consentParams, refreshTokenIdleExpiryDays,
+                refreshTokenMaxLifetimeDays, allowedHostSuffix, revocationNotes, null);
     }
 
     private static void positiveOrNull(Integer days, String name) {

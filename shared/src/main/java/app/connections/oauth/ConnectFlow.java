@@ -111,6 +111,7 @@ public final class ConnectFlow {
         if (!app.supports(CredentialKind.OAUTH2)) {
             throw new InvalidField("app", app.name() + " does not connect with OAuth 2.0");
         }
+        app = tokenEndpoint.endpoints().resolve(app); // a discovered app's set-up mistakes show here, as a 400 naming them
         Optional<String> label = Optional.ofNullable(request.label()).map(Labels::require);
         Map<String, String> fields = app.validateFields(request.fields(), CredentialKind.OAUTH2);
         Optional<String> reconnect = Optional.ofNullable(request.reconnectConnectionId());
@@ -133,6 +134,18 @@ public final class ConnectFlow {
         return session;
     }
 
+    /** The session's app with its endpoints resolved (a discovered app: from its issuer's metadata). */
+    private App resolvedApp(String key) {
+        App app = catalog.find(key).orElseThrow(() -> new OAuthFlowException("app_not_configured", "unknown app", null));
+        try {
+            return tokenEndpoint.endpoints().resolve(app);
+        } catch (InvalidField e) {
+            throw new OAuthFlowException("app_misconfigured", e.getMessage(), null);
+        } catch (app.connections.platform.ProviderUnreachable e) {
+            throw new OAuthFlowException("provider_unreachable", app.name() + " could not be reached; try again", null);
+        }
+    }
+
     /** Where the popup goes first: our start route on the same origin as the callback. */
     public URI startUrl(ConnectSession session) {
         return redirectUri.resolve("/oauth/start?session=" + session.id());
@@ -152,7 +165,7 @@ public final class ConnectFlow {
         if (session.status() != ConnectSessionStatus.CREATED) {
             throw new OAuthFlowException("session_used", "the connect session was already used; start again", null);
         }
-        App app = catalog.find(session.app()).orElseThrow(() -> new OAuthFlowException("app_not_configured", "unknown app", null));
+        App app = resolvedApp(session.app());
         OAuthClient client = clients.find(app.key())
                 .orElseThrow(() -> new OAuthFlowException("app_not_configured", app.name() + " is not set up for OAuth here", null));
         String verifier = Pkce.randomToken();
@@ -302,7 +315,7 @@ public final class ConnectFlow {
         if (session.expiredAt(now)) {
             throw new OAuthFlowException("session_expired", "the connect session expired", null);
         }
-        App app = catalog.find(session.app()).orElseThrow(() -> new OAuthFlowException("app_not_configured", "unknown app", null));
+        App app = resolvedApp(session.app());
         String expectedIssuer = app.oauth2().issuer();
         String iss = params.get("iss");
         if (iss == null && app.oauth2().sendsIssuer()) {
@@ -320,7 +333,7 @@ public final class ConnectFlow {
 
     /** The code exchanged (PKCE), the external account read, the tokens stored on the right connection. */
     private String exchange(ConnectSession session, String code, Instant now) {
-        App app = catalog.find(session.app()).orElseThrow(() -> new OAuthFlowException("app_not_configured", "unknown app", null));
+        App app = resolvedApp(session.app());
         OAuthClient client = clients.find(app.key())
                 .orElseThrow(() -> new OAuthFlowException("app_not_configured", app.name() + " is not set up for OAuth here", null));
         TokenEndpoint.Exchange exchange = tokenEndpoint.exchangeCode(app, client, code, redirectUri.toString(),

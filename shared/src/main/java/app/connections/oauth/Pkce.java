@@ -1,12 +1,16 @@
 package app.connections.oauth;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import com.nimbusds.oauth2.sdk.pkce.CodeChallenge;
+import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
+import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
 import java.security.SecureRandom;
 import java.util.Base64;
 
-/** RFC 7636 PKCE with S256, and the random one-time values of the flow. */
+/**
+ * RFC 7636 PKCE with S256, and the random one-time values of the flow (state, verifier, session
+ * ids, nonces, completion codes). The values stay ours: a new {@link SecureRandom} per value, so
+ * none is created at init and carried in a SnapStart snapshot.
+ */
 public final class Pkce {
     private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
 
@@ -21,12 +25,12 @@ public final class Pkce {
         return B64URL.encodeToString(bytes);
     }
 
-    /** {@code BASE64URL(SHA256(ASCII(verifier)))}. */
+    /**
+     * The S256 challenge {@code BASE64URL(SHA256(ASCII(verifier)))}, computed by Nimbus
+     * ({@link CodeChallenge#compute}), which also refuses a verifier outside RFC 7636 §4.1 (43 to 128
+     * unreserved characters).
+     */
     public static String challenge(String verifier) {
-        try {
-            return B64URL.encodeToString(MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is unavailable", e);
-        }
+        return CodeChallenge.compute(CodeChallengeMethod.S256, new CodeVerifier(verifier)).getValue();
     }
 }

@@ -28,13 +28,30 @@ public final class RevocationEndpoint {
     }
 
     private final ProviderHttp http;
+    private final OAuthEndpoints endpoints;
 
+    /** Revocation for apps that name their endpoints (a discovered app is retried, never sent). */
     public RevocationEndpoint(ProviderHttp http) {
-        this.http = http;
+        this(http, OAuthEndpoints.declaredOnly());
     }
 
-    /** Revokes one token, with its {@code token_type_hint}. */
-    public Result revoke(App app, OAuthClient client, String token, String hint, Map<String, String> fields) {
+    /** Revocation that resolves discovered apps' endpoints with {@code endpoints}. */
+    public RevocationEndpoint(ProviderHttp http, OAuthEndpoints endpoints) {
+        this.http = http;
+        this.endpoints = endpoints;
+    }
+
+    /**
+     * Revokes one token, with its {@code token_type_hint}. A discovered app whose metadata cannot be
+     * had now, or names a URL the service may not call, is retried: the token is still live there.
+     */
+    public Result revoke(App declared, OAuthClient client, String token, String hint, Map<String, String> fields) {
+        App app;
+        try {
+            app = endpoints.resolve(declared);
+        } catch (ProviderUnreachable | app.connections.platform.InvalidField e) {
+            return Result.RETRY;
+        }
         OAuth2Spec.Revocation spec = app.oauth2() == null ? null : app.oauth2().revocation();
         if (spec == null || !"rfc7009".equals(spec.style())) {
             return Result.UNSUPPORTED;

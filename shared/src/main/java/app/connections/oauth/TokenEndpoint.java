@@ -27,9 +27,22 @@ import java.util.stream.Collectors;
  */
 public final class TokenEndpoint {
     private final ProviderHttp http;
+    private final OAuthEndpoints endpoints;
 
+    /** A token endpoint for apps that name their endpoints (a discovered app is refused). */
     public TokenEndpoint(ProviderHttp http) {
+        this(http, OAuthEndpoints.declaredOnly());
+    }
+
+    /** A token endpoint that resolves discovered apps' endpoints with {@code endpoints}. */
+    public TokenEndpoint(ProviderHttp http, OAuthEndpoints endpoints) {
         this.http = http;
+        this.endpoints = endpoints;
+    }
+
+    /** The resolver of apps' endpoints this token endpoint uses (the connect flow resolves with it too). */
+    public OAuthEndpoints endpoints() {
+        return endpoints;
     }
 
     /** The authorization-code grant (RFC 6749 §4.1.3, with the PKCE verifier when the app uses PKCE). */
@@ -68,7 +81,16 @@ public final class TokenEndpoint {
         }
     }
 
-    Exchange call(App app, OAuthClient client, Map<String, String> form, Map<String, String> fields, Instant now) {
+    Exchange call(App declared, OAuthClient client, Map<String, String> form, Map<String, String> fields, Instant now) {
+        App app;
+        try {
+            app = endpoints.resolve(declared);
+        } catch (ProviderUnreachable e) {
+            throw new TokenRequestFailed(TokenRequestFailed.Kind.TRANSIENT, declared.name() + " issuer metadata could not be fetched",
+                    Optional.empty(), e);
+        } catch (app.connections.platform.InvalidField e) { // our set-up of the app is wrong, as with a refused client
+            throw new TokenRequestFailed(TokenRequestFailed.Kind.INVALID_CLIENT, e.getMessage(), Optional.empty(), e);
+        }
         OAuth2Spec spec = app.oauth2();
         Map<String, String> body = new LinkedHashMap<>(form);
         body.putAll(spec.extraTokenParams());

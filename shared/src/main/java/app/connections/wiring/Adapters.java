@@ -7,11 +7,14 @@ import app.connections.connection.RefreshTiming;
 import app.connections.connection.aws.DynamoConnectionStore;
 import app.connections.events.aws.EventBridgePublisher;
 import app.connections.grant.aws.GrantItems;
+import app.connections.oauth.OAuthEndpoints;
 import app.connections.oauth.aws.SecretsManagerOAuthClients;
 import app.connections.platform.Config;
 import app.connections.platform.aws.AwsClients;
 import app.connections.provider.ProviderHttp;
+import app.connections.provider.http.HostResolver;
 import app.connections.provider.http.JdkProviderHttp;
+import app.connections.provider.http.OutboundRules;
 import app.connections.resolve.CredentialCache;
 import app.connections.vault.aws.DynamoDbVault;
 import app.connections.vault.aws.SecretsManagerVault;
@@ -43,6 +46,7 @@ final class Adapters {
     private final Supplier<SecretsManagerOAuthClients> oauthClients;
     private final Supplier<CredentialCache> credentialCache;
     private final Supplier<KnownWorkspaces> knownWorkspaces;
+    private final Supplier<OAuthEndpoints> oauthEndpoints;
 
     Adapters(Config config, AwsClients aws, Clock clock, java.util.Optional<ProviderHttp> outbound) {
         this.config = config;
@@ -62,6 +66,8 @@ final class Adapters {
         this.events = AwsClients.memoize(() -> new EventBridgePublisher(aws.events(), config.eventBusName()));
         this.providerHttp = AwsClients.memoize(() -> outbound.orElseGet(() ->
                 new JdkProviderHttp(config.outboundAllowLoopback(), config.providerTimeout())));
+        this.oauthEndpoints = AwsClients.memoize(() -> new OAuthEndpoints(providerHttp.get(),
+                new OutboundRules(config.outboundAllowLoopback(), HostResolver.system()), clock));
         this.oauthClients = AwsClients.memoize(() -> new SecretsManagerOAuthClients(aws.secrets(), config.secretNamePrefix(), clock));
         this.knownWorkspaces = AwsClients.memoize(() ->
                 new KnownWorkspaces(workspaceRegistry.get(), Duration.ofMinutes(5), 10_000, clock));
@@ -94,6 +100,11 @@ final class Adapters {
 
     ProviderHttp providerHttp() {
         return providerHttp.get();
+    }
+
+    /** Apps' OAuth 2.0 endpoints, discovered ones from their issuer's metadata (one cache per environment). */
+    OAuthEndpoints oauthEndpoints() {
+        return oauthEndpoints.get();
     }
 
     SecretsManagerOAuthClients oauthClients() {

@@ -27,10 +27,10 @@ final class OAuthWiring {
     }
 
     TokenEndpoint tokenEndpoint() {
-        return new TokenEndpoint(a.providerHttp());
+        return new TokenEndpoint(a.providerHttp(), a.oauthEndpoints());
     }
 
     ProviderRevocation providerRevocation() {
-        return new OAuthProviderRevocation(a.catalog(), a.oauthClients(), new RevocationEndpoint(a.providerHttp()));
+        return new OAuthProviderRevocation(a.catalog(), a.oauthClients(), new RevocationEndpoint(a.providerHttp(), a.oauthEndpoints()));
     }
 }

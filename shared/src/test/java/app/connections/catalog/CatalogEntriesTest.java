@@ -187,7 +187,7 @@ class CatalogEntriesTest {
         assertThatThrownBy(() -> new OAuth2Spec("https://a.test/authorize", "https://a.test/token", null, null, null, true,
                 null, null, null, null, false, false, null, null,
                 new OAuth2Spec.Identity("token_response", List.of("/id"), null, null, null), null, true, null, null, null,
-                null, "none"))
+                null, "none", null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sendsIssuer");
     }
 

@@ -302,6 +302,26 @@ class ConnectionsHandlerTest {
     }
 
     @Test
+    void theCatalogSaysHowToPresentEachAppItsWaysToConnectAndWhichFieldEachWayNeeds() throws Exception {
+        java.util.Map<String, JsonNode> apps = new java.util.HashMap<>();
+        ConnectionsFixture.json(f.call(f.event("list-apps"))).path("apps").forEach(app -> apps.put(app.path("key").asText(), app));
+
+        JsonNode mailchimp = apps.get("mailchimp");
+        assertThat(mailchimp.path("name").asText()).isEqualTo("Mailchimp");
+        assertThat(mailchimp.path("groupName").asText()).isEqualTo("Marketing");
+        assertThat(mailchimp.path("kinds").toString()).contains("{\"kind\":\"OAUTH2\",\"name\":\"OAuth 2.0\",\"connectable\":true}")
+                .contains("{\"kind\":\"API_KEY\",\"name\":\"API key\",\"connectable\":true}");
+        JsonNode dc = mailchimp.path("fields").get(0);
+        assertThat(dc.path("name").asText()).isEqualTo("dc");
+        assertThat(dc.path("label").asText()).isNotBlank();
+        assertThat(dc.path("help").asText()).isNotBlank();
+        assertThat(dc.path("requiredFor").toString()).as("the data center is in the key check's URL, not in OAuth's")
+                .isEqualTo("[\"API_KEY\"]");
+
+        assertThat(apps.get("openai").path("groupName").asText()).isEqualTo("AI models");
+    }
+
+    @Test
     void theHandlerAnswersExactlyTheRoutesTheTemplateGivesIt() {
         Template.Function function = f.local.function("ConnectionsFunction");
 

@@ -74,6 +74,10 @@ final class OAuthFixture implements AutoCloseable {
                    "oauth2": {"authorizationUrl": "%1$s/authorize", "tokenUrl": "%1$s/token", "scopes": ["openid"],
                               "pkce": true, "consentParams": {"prompt": "consent"},
                               "identity": {"from": "id_token", "pointers": ["sub"]}}},
+                  {"key": "discovered", "name": "Discovered", "credentialKinds": ["OAUTH2"],
+                   "oauth2": {"issuer": "%1$s", "discovery": "auto"}},
+                  {"key": "mismatched", "name": "Mismatched", "credentialKinds": ["OAUTH2"],
+                   "oauth2": {"issuer": "%1$s/", "discovery": "openid-configuration"}},
                   {"key": "failing", "name": "Failing", "credentialKinds": ["OAUTH2"],
                    "oauth2": {"authorizationUrl": "%1$s/authorize", "tokenUrl": "%2$s/failing/token", "scopes": ["openid"],
                               "pkce": true, "identity": {"from": "id_token", "pointers": ["sub"]}}}
@@ -88,7 +92,7 @@ final class OAuthFixture implements AutoCloseable {
         services = new Services(config, new AwsClients(serviceClients), clock);
         handler = new OAuthHandler(services.connectFlow(), config.builderOrigin());
         var secrets = local.stack().clients().secrets();
-        for (String app : new String[] {"demo", "strict", "consenting", "failing"}) {
+        for (String app : new String[] {"demo", "strict", "consenting", "discovered", "failing"}) {
             try {
                 secrets.createSecret(b -> b.name(SecretsManagerOAuthClients.secretName(config.secretNamePrefix(), app))
                         .secretString("{\"clientId\":\"connections-" + app + "\",\"clientSecret\":\"client-secret-" + app + "\"}"));

@@ -53,13 +53,13 @@ public final class ProviderStandIn implements AutoCloseable {
     public String catalog() {
         return """
                 {"apps": [
-                  {"key": "freshdesk", "name": "Freshdesk", "group": "support", "description": "Help-desk tickets, contacts and agents.",
+                  {"key": "freshdesk", "overrides": true, "name": "Freshdesk", "group": "support", "description": "Help-desk tickets, contacts and agents.",
                    "credentialKinds": ["API_KEY"],
                    "fields": [{"name": "subdomain", "label": "Freshdesk subdomain", "pattern": "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$", "required": true, "example": "acme",
                                "help": "The part before .freshdesk.com"}],
                    "apiKey": {"test": {"url": "%1$s/{subdomain}/api/v2/agents/me", "auth": {"type": "basic", "username": "{apiKey}", "password": "X"},
                               "identityPointers": ["/id"]}}},
-                  {"key": "openai", "name": "OpenAI", "category": "model_provider", "credentialKinds": ["API_KEY"],
+                  {"key": "openai", "overrides": true, "name": "OpenAI", "category": "model_provider", "credentialKinds": ["API_KEY"],
                    "apiKey": {"test": {"url": "%1$s/v1/models", "auth": {"type": "bearer"}}}}
                 ]}
                 """.formatted(baseUrl());

@@ -16,11 +16,13 @@ import java.util.Map;
  *
  * @param resources logical id to its type, {@code Ref} value and {@code GetAtt} attributes
  * @param apiBaseUrl the dev server's base URL, once it runs (null otherwise)
+ * @param oauthClientSecretPrefix where our OAuth client registrations go in Secrets Manager, one
+ *        secret per app: this prefix and the app's key (set by the dev server; null otherwise)
  */
 public record StackDescription(String endpoint, String region, String accessKeyId, String secretAccessKey,
                                String stackName, String templateSha256, String table, String eventBus,
                                String kmsKeyAlias, Map<String, UserPool> userPools, String apiBaseUrl,
-                               Map<String, Resource> resources) {
+                               Map<String, Resource> resources, String oauthClientSecretPrefix) {
 
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -61,12 +63,17 @@ public record StackDescription(String endpoint, String region, String accessKeyI
             }
         }
         return new StackDescription(endpoint, region, "test", "test", stackName, template.sha256(), table, bus, alias,
-                pools, null, resources);
+                pools, null, resources, null);
     }
 
     public StackDescription withApiBaseUrl(String url) {
         return new StackDescription(endpoint, region, accessKeyId, secretAccessKey, stackName, templateSha256, table,
-                eventBus, kmsKeyAlias, userPools, url, resources);
+                eventBus, kmsKeyAlias, userPools, url, resources, oauthClientSecretPrefix);
+    }
+
+    public StackDescription withOAuthClientSecretPrefix(String prefix) {
+        return new StackDescription(endpoint, region, accessKeyId, secretAccessKey, stackName, templateSha256, table,
+                eventBus, kmsKeyAlias, userPools, apiBaseUrl, resources, prefix);
     }
 
     /** Resolves intrinsics in template values against this stack. */

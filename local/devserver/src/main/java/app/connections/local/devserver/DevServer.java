@@ -237,24 +237,28 @@ public final class DevServer implements AutoCloseable {
             seed.apply(local);
             ProviderStandIn provider = new ProviderStandIn();
             seed.standInKeys().forEach(provider::accept);
-            DemoProvider demo = new DemoProvider(local, local.environmentOf(template.functions().get(0).logicalId()).get("SECRET_NAME_PREFIX"));
-            String catalog = System.getenv("CATALOG_FILE");
-            if (catalog == null || catalog.isBlank()) {
-                Path file = root.resolve(".local/dev-catalog.json");
-                var apps = JSON.createArrayNode();
-                JSON.readTree(provider.catalog()).path("apps").forEach(apps::add);
-                apps.add(JSON.readTree(demo.catalogApp()));
-                java.nio.file.Files.writeString(file, JSON.writeValueAsString(Map.of("apps", apps)));
-                catalog = file.toString();
-            }
+            String secretPrefix = local.environmentOf(template.functions().get(0).logicalId()).get("SECRET_NAME_PREFIX");
+            DemoProvider demo = new DemoProvider(local, secretPrefix);
+            // the stand-ins, plus the developer's own CATALOG_FILE apps (added, not replacing the stand-ins)
+            java.util.List<com.fasterxml.jackson.databind.JsonNode> standIns = new java.util.ArrayList<>();
+            JSON.readTree(provider.catalog()).path("apps").forEach(standIns::add);
+            standIns.add(JSON.readTree(demo.catalogApp()));
+            Optional<Path> developers = Optional.ofNullable(System.getenv("CATALOG_FILE")).filter(v -> !v.isBlank()).map(Path::of);
+            Path catalogFile = root.resolve(".local/dev-catalog.json");
+            java.nio.file.Files.writeString(catalogFile, JSON.writeValueAsString(DevCatalog.merge(standIns, developers)));
+            String catalog = catalogFile.toString();
+            java.util.List<String> registered = DevCatalog.register(root.resolve(DevCatalog.REGISTRATIONS), local, secretPrefix);
             step("seed", plural(seed.accounts().size(), "account") + ", "
                     + plural(seed.accounts().stream().mapToInt(a -> a.workspaces().size()).sum(), "workspace") + ", "
-                    + plural(seed.users().size(), "user") + ", the demo OAuth server, the key-check stand-in", t);
+                    + plural(seed.users().size(), "user") + ", the demo OAuth server, the key-check stand-in"
+                    + developers.map(f -> ", your catalog " + f).orElse("")
+                    + (registered.isEmpty() ? "" : ", OAuth clients of " + String.join(", ", registered) + " (" + DevCatalog.REGISTRATIONS + ")"), t);
 
             DevServer server = start(bound, local, Map.of("CATALOG_FILE", catalog));
             server.serveDevTokens(email -> seed.token(local.stack(), email));
             server.serveLocalTools(local, demo);
-            StackDescription running = stack.withApiBaseUrl(server.baseUrl());
+            StackDescription running = stack.withApiBaseUrl(server.baseUrl())
+                    .withOAuthClientSecretPrefix(app.connections.oauth.aws.SecretsManagerOAuthClients.secretName(secretPrefix, ""));
             running.write(described);
             server.runSchedules();
             System.out.println(banner(running, seed, described));
@@ -331,11 +335,13 @@ public final class DevServer implements AutoCloseable {
                 The scheduled refresher runs on the template's rate; run it now:
                   curl -X POST %s/local/run/RefresherFunction
                 Metrics: one "metrics <function>:" line per invocation here; totals at %s/local/metrics
+                Your own apps: CATALOG_FILE=<file> bin/local adds them; their OAuth clients go in .local/oauth-apps.json
+                (README, "Adding an app")
                 Stop with Ctrl-C.
                 """.formatted(stack.apiBaseUrl(), stack.endpoint(), stack.region(), described,
                 seed.accountAdminEmail(), stack.apiBaseUrl(), seed.demoAccountId(), String.join(", ", seed.emails()),
                 String.join(", ", seed.standInKeys().keySet()), stack.apiBaseUrl(), stack.apiBaseUrl(), stack.apiBaseUrl(),
-                stack.apiBaseUrl(), stack.apiBaseUrl(), stack.apiBaseUrl());
+                stack.apiBaseUrl(), stack.apiBaseUrl(), stack.apiBaseUrl(), stack.apiBaseUrl(), stack.apiBaseUrl());
     }
 
     private void handle(HttpExchange exchange) throws IOException {
