@@ -306,7 +306,7 @@ public final class DevServer implements AutoCloseable {
                 : String.format(Locale.ROOT, "%d min %d s", (long) seconds / 60, (long) seconds % 60);
     }
 
-    private static String banner(StackDescription stack, Seed seed, Path described) {
+    static String banner(StackDescription stack, Seed seed, Path described) {
         return """
 
                 Connections dev stack is up.

@@ -142,4 +142,14 @@ class DevServerLocalToolsTest {
     private static List<Object> list(Object o) {
         return (List<Object>) o;
     }
+
+    @Test
+    void bin_localsBannerNamesThePagesTheLocalToolsAndTheApiDocsOfTheRunningServer(LocalAws local) {
+        var stack = local.stack().withApiBaseUrl("http://127.0.0.1:8787");
+
+        String banner = DevServer.banner(stack, Seed.load(), java.nio.file.Path.of(".local/stack.json"));
+
+        assertThat(banner).contains("http://127.0.0.1:8787/local/tools", "http://127.0.0.1:8787/llm-keys",
+                "http://127.0.0.1:8787/portal/connections", "http://127.0.0.1:8787/docs", "http://127.0.0.1:8787/local/metrics");
+    }
 }
