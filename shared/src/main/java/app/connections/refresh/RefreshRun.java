@@ -3,6 +3,7 @@ package app.connections.refresh;
 import app.connections.connection.ConnectionStore;
 import app.connections.connection.Page;
 import app.connections.connection.lifecycle.Revocations;
+import app.connections.platform.InvocationDeadline;
 import app.connections.platform.logging.LogFields;
 import java.time.Clock;
 import java.time.Duration;
@@ -99,7 +100,7 @@ public final class RefreshRun {
                         }
                         slots.acquire();
                         considered++;
-                        workers.submit(LogFields.carried(() -> {
+                        workers.submit(InvocationDeadline.carried(LogFields.carried(() -> {
                             try {
                                 switch (refresher.refresh(id, RefreshReason.SCHEDULE)) {
                                     case RefreshOutcome.Refreshed r -> refreshed.incrementAndGet();
@@ -116,7 +117,7 @@ public final class RefreshRun {
                             } finally {
                                 slots.release();
                             }
-                        }));
+                        })));
                     }
                     cursors[shard] = page.nextToken();
                     if (page.nextToken().isEmpty()) {
