@@ -117,9 +117,18 @@ public final class Grants {
 
         record CapReached() implements Metering {
         }
+
+        /** The estimate alone is larger than the whole monthly cap: no run could ever be given it. */
+        record EstimateExceedsCap() implements Metering {
+        }
     }
 
-    /** Reserves the estimate against the grant's month when it has a cap (an expired reservation is released first). */
+    /**
+     * Reserves the estimate against the grant's month when it has a cap (expired reservations are
+     * released and the reservation tried again when it does not fit). An estimate larger than the
+     * whole cap is refused before the ledger is touched; only a reservation that does not fit under
+     * the cap is "cap reached", and only the month's first one publishes {@value #CAP_REACHED}.
+     */
     public Metering reserve(Grant grant, long estimateMicros, Connection c) {
         if (grant.capMicros().isEmpty()) {
             return new Metering.NotMetered();
@@ -127,6 +136,9 @@ public final class Grants {
         Instant now = clock.instant();
         String month = month(now);
         long cap = grant.capMicros().get();
+        if (estimateMicros > cap) {
+            return new Metering.EstimateExceedsCap(); // says nothing about the month's spend: no cap event
+        }
         SpendLedger.Reservation r = ledger.reserve(grant.connectionId(), grant.workspaceId(), month, estimateMicros, cap,
                 now.plus(reservationTtl));
         if (r instanceof SpendLedger.Reservation.CapReached
@@ -144,6 +156,11 @@ public final class Grants {
                 yield new Metering.CapReached();
             }
         };
+    }
+
+    /** Gives back a reservation whose call did not happen (the resolve gave no credential). */
+    public boolean release(String reservationId) {
+        return ledger.release(reservationId);
     }
 
     public SpendLedger.Settlement settle(String reservationId, long actualMicros) {

@@ -18,12 +18,23 @@ public final class Money {
         if (value == null || !value.isNumber()) {
             throw new InvalidField(field, field + " must be a number of US dollars");
         }
-        return micros(value.decimalValue(), field);
+        // 1e400 reads as an infinite double, which has no decimal value
+        if (value.isFloatingPointNumber() && !Double.isFinite(value.doubleValue())) {
+            throw new InvalidField(field, field + " must be a finite number");
+        }
+        try {
+            return micros(value.decimalValue(), field);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new InvalidField(field, field + " must be a number of US dollars");
+        }
     }
 
     public static long micros(BigDecimal dollars, String field) {
         if (dollars.signum() < 0) {
             throw new InvalidField(field, field + " must not be negative");
+        }
+        if (dollars.precision() - dollars.scale() > 7) { // more than 7 integer digits: far above the limit, whatever the exponent
+            throw new InvalidField(field, field + " must be at most 1000000");
         }
         BigDecimal micros = dollars.movePointRight(6).setScale(0, RoundingMode.HALF_UP);
         if (micros.compareTo(BigDecimal.valueOf(MAX_MICROS)) > 0) {

@@ -9,7 +9,9 @@ import java.time.Instant;
 public interface SpendLedger {
     /**
      * Reserves {@code micros} against the month, atomically, unless that would pass {@code cap}
-     * (no cap: always reserved).
+     * (no cap: always reserved). Only a failed cap condition is {@link Reservation.CapReached}: a
+     * write that merely raced another is retried here (a bounded number of times), and when it still
+     * cannot be written the call fails ({@link ReservationContended}) rather than claim the cap.
      */
     Reservation reserve(String connectionId, String workspaceId, String month, long micros, Long capMicros,
                         Instant expiresAt);
@@ -17,7 +19,13 @@ public interface SpendLedger {
     /** Replaces a reservation with the actual cost; settling again changes nothing. */
     Settlement settle(String reservationId, long actualMicros, Instant now);
 
-    /** Releases the month's reservations that expired unsettled; returns how many. */
+    /**
+     * Gives a reservation back unspent (the call it was made for did not happen): it no longer
+     * counts against the cap. False when it was settled or released already, or is unknown.
+     */
+    boolean release(String reservationId);
+
+    /** Releases the month's reservations that expired unsettled (every one of them, page by page); returns how many. */
     int releaseExpired(String connectionId, String workspaceId, String month, Instant now);
 
     MonthSpend spend(String connectionId, String workspaceId, String month);
@@ -30,6 +38,13 @@ public interface SpendLedger {
         }
 
         record CapReached() implements Reservation {
+        }
+    }
+
+    /** Concurrent writes kept a reservation from being written within its retries: not a cap decision. */
+    final class ReservationContended extends RuntimeException {
+        public ReservationContended(String message) {
+            super(message);
         }
     }
 

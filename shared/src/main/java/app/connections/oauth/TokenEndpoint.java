@@ -26,6 +26,9 @@ import java.util.stream.Collectors;
  * default lifetime when {@code expires_in} is missing.
  */
 public final class TokenEndpoint {
+    /** The longest token lifetime taken from an answer (ten years). */
+    static final long MAX_EXPIRES_IN_SECONDS = 10L * 366 * 86_400;
+
     private final ProviderHttp http;
     private final OAuthEndpoints endpoints;
 
@@ -124,8 +127,9 @@ public final class TokenEndpoint {
             throw new TokenRequestFailed(TokenRequestFailed.Kind.TRANSIENT, app.name() + " token endpoint granted no access token",
                     Optional.empty(), null);
         }
+        // a lifetime past ten years (1e400 reads as infinity) is taken as ten years, not an overflow
         Optional<Instant> expiresAt = json.hasNonNull("expires_in") && json.get("expires_in").asLong(0) > 0
-                ? Optional.of(now.plusSeconds(json.get("expires_in").asLong()))
+                ? Optional.of(now.plusSeconds(Math.min(json.get("expires_in").asLong(), MAX_EXPIRES_IN_SECONDS)))
                 : Optional.ofNullable(spec.defaultExpiresInSeconds()).map(now::plusSeconds);
         return new Exchange(new OAuthTokens(accessToken, text(json, "refresh_token"), expiresAt, text(json, "scope"),
                 text(json, "token_type").orElse("Bearer")), json);

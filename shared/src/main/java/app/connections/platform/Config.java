@@ -28,7 +28,7 @@ import java.util.Optional;
  * @param refreshWriteBudget secret writes per second all refreshes may spend ({@code REFRESH_WRITE_BUDGET_PER_SECOND}, default 40)
  * @param refreshParallelism concurrent refreshes in one run ({@code REFRESH_PARALLELISM}, default 32)
  * @param reservationTtl how long an unsettled spend reservation holds ({@code SPEND_RESERVATION_TTL_SECONDS}, default 900)
- * @param providerTimeout how long a provider may take to answer ({@code PROVIDER_TIMEOUT_MS}, default 10000)
+ * @param providerTimeout how long one provider call may take, body and redirects included ({@code PROVIDER_TIMEOUT_MS}, default 10000)
  * @param outboundAllowLoopback lets provider calls reach loopback over http; only the local stack
  *     sets it ({@code OUTBOUND_ALLOW_LOOPBACK=true})
  * @param credentialCacheTtl how long the resolver keeps a credential it read, per connection record

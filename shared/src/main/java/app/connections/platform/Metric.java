@@ -25,8 +25,10 @@ public enum Metric {
     PENDING_REVOCATIONS("PendingRevocations", Unit.COUNT, List.of()),
     /** The oldest of those: at least this long since the connection was revoked. */
     PENDING_REVOCATION_AGE("PendingRevocationAge", Unit.SECONDS, List.of()),
-    /** Spend reservations of granted connections, by outcome ({@code reserved}, {@code cap_reached}). */
+    /** Spend reservations of granted connections, by outcome ({@code reserved}, {@code cap_reached}, {@code estimate_exceeds_cap}, {@code released}: given back by a resolve that gave no credential). */
     SPEND_RESERVATIONS("SpendReservations", Unit.COUNT, List.of("outcome")),
+    /** Resolves answered {@code denied/credential_unreadable}: the vault refused the credential for good (key disabled, ciphertext not the connection's). */
+    CREDENTIAL_UNREADABLE("CredentialUnreadable", Unit.COUNT, List.of("app")),
     /** Resolves refused because the grant's monthly cap was reached. */
     SPEND_CAP_REACHED("SpendCapReached", Unit.COUNT, List.of("app")),
     /** API answers 400–499, by route. */

@@ -1,20 +1,41 @@
 package app.connections.provider;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A request to a third-party app's endpoint. Header values and the body may hold credentials: never
  * log them. The caller says whether a redirect may be followed ({@link Redirects}); the
  * {@link ProviderHttp} enforces it.
+ *
+ * <p>The whole exchange (connect, headers, body, every redirect hop) has one deadline: the smallest of
+ * the configured provider timeout, this request's {@code timeout} when the caller sets one, and the
+ * invocation's remaining time less a margin ({@link app.connections.platform.InvocationDeadline}).
  */
-public record ProviderRequest(String method, URI uri, Map<String, String> headers, String body, Redirects redirects) {
+public record ProviderRequest(String method, URI uri, Map<String, String> headers, String body, Redirects redirects,
+                              Optional<Duration> timeout) {
     public ProviderRequest {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(uri, "uri");
         headers = Map.copyOf(headers);
         Objects.requireNonNull(redirects, "redirects");
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isPresent() && (timeout.get().isNegative() || timeout.get().isZero())) {
+            throw new IllegalArgumentException("a provider call's timeout must be positive");
+        }
+    }
+
+    /** A request with no timeout of its own (the configured one and the invocation's deadline apply). */
+    public ProviderRequest(String method, URI uri, Map<String, String> headers, String body, Redirects redirects) {
+        this(method, uri, headers, body, redirects, Optional.empty());
+    }
+
+    /** This request, to be over (answer read) within {@code timeout} at most. */
+    public ProviderRequest within(Duration timeout) {
+        return new ProviderRequest(method, uri, headers, body, redirects, Optional.of(timeout));
     }
 
     /** What happens when the provider answers with a redirect. */

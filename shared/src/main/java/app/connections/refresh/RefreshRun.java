@@ -3,6 +3,7 @@ package app.connections.refresh;
 import app.connections.connection.ConnectionStore;
 import app.connections.connection.Page;
 import app.connections.connection.lifecycle.Revocations;
+import app.connections.platform.InvocationDeadline;
 import app.connections.platform.logging.LogFields;
 import java.time.Clock;
 import java.time.Duration;
@@ -159,7 +160,7 @@ public final class RefreshRun {
                         slots.acquire();
                         started++;
                         tally.considered++;
-                        workers.submit(LogFields.carried(() -> {
+                        workers.submit(InvocationDeadline.carried(LogFields.carried(() -> {
                             try {
                                 switch (refresher.refresh(id, reason)) {
                                     case RefreshOutcome.Refreshed r -> tally.refreshed.incrementAndGet();
@@ -176,7 +177,7 @@ public final class RefreshRun {
                             } finally {
                                 slots.release();
                             }
-                        }));
+                        })));
                     }
                     cursors[shard] = page.nextToken();
                     if (page.nextToken().isEmpty()) {

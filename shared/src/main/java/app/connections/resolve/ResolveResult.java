@@ -32,7 +32,8 @@ public sealed interface ResolveResult {
         }
     }
 
-    /** Never, as things are: {@code revoked}, {@code not_visible}, {@code spend_cap_reached}, {@code bad_request}. */
+    /** Never, as things are: {@code revoked}, {@code not_visible}, {@code spend_cap_reached},
+     * {@code estimate_exceeds_cap}, {@code credential_unreadable}, {@code bad_request}. */
     record Denied(String reason) implements ResolveResult {
         @Override
         public Map<String, Object> toMap() {

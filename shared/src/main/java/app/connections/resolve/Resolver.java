@@ -37,8 +37,10 @@ import org.slf4j.LoggerFactory;
  * credential itself may come from the {@link CredentialCache} for the same record version.
  *
  * <p>A failure of our own storage (DynamoDB, Secrets Manager, KMS) is thrown to the runtime as a
- * failure (audited {@code failed:…}), never turned into {@code denied} or a state change; a token
- * that has not expired is handed out even when its refresh failed that way (docs/reliability.md).
+ * failure (audited {@code failed:…}), never turned into a state change; a token that has not expired
+ * is handed out even when its refresh failed that way (docs/reliability.md). The one exception is a
+ * credential the vault refuses for good (key disabled, ciphertext not this connection's): that is
+ * {@code denied/credential_unreadable}, logged once as an error and counted, since a retry cannot help.
  */
 public final class Resolver {
     private static final Logger LOG = LoggerFactory.getLogger(Resolver.class);
@@ -149,12 +151,48 @@ public final class Resolver {
                 metrics.count(Metric.SPEND_CAP_REACHED, c.app());
                 yield new ResolveResult.Denied("spend_cap_reached");
             }
+            case Grants.Metering.EstimateExceedsCap tooLarge -> {
+                metrics.count(Metric.SPEND_RESERVATIONS, "estimate_exceeds_cap");
+                yield new ResolveResult.Denied("estimate_exceeds_cap");
+            }
             case Grants.Metering.NotMetered none -> active(c, request, Optional.empty());
             case Grants.Metering.Reserved reserved -> {
                 metrics.count(Metric.SPEND_RESERVATIONS, "reserved");
-                yield active(c, request, Optional.of(reserved.reservationId()));
+                yield spending(c, request, reserved.reservationId());
             }
         };
+    }
+
+    /**
+     * The credential against a reservation; a resolve that ends without one (waiting, denied, or a
+     * failure) gives the reservation back, so nobody has to settle a call that never happened.
+     */
+    private ResolveResult spending(Connection c, ResolveRequest request, String reservationId) {
+        ResolveResult result;
+        try {
+            result = active(c, request, Optional.of(reservationId));
+        } catch (RuntimeException e) {
+            giveBack(c, reservationId, e);
+            throw e;
+        }
+        if (!(result instanceof ResolveResult.Ok)) {
+            giveBack(c, reservationId, null);
+        }
+        return result;
+    }
+
+    private void giveBack(Connection c, String reservationId, RuntimeException failure) {
+        try {
+            grants.release(reservationId);
+            metrics.count(Metric.SPEND_RESERVATIONS, "released");
+        } catch (RuntimeException e) {
+            // it expires and is released by the next reservation that does not fit, or the grant's next view
+            LOG.atWarn().addKeyValue(LogFields.CONNECTION_ID, c.id())
+                    .log("giving back a spend reservation failed ({}); it is released when it expires", e.getMessage());
+            if (failure != null) {
+                failure.addSuppressed(e);
+            }
+        }
     }
 
     private ResolveResult park(Connection c, ResolveRequest request) {
@@ -185,12 +223,35 @@ public final class Resolver {
             Optional<Connection> moved = store.find(c.id()).filter(x -> x.status() == ConnectionStatus.ACTIVE
                     && x.secretRef().isPresent() && !x.secretRef().equals(current.secretRef()));
             if (moved.isEmpty()) {
-                throw e;
+                return unreadable(current, e);
             }
             c = moved.get();
-            credential = credentialOf(c);
+            try {
+                credential = credentialOf(c);
+            } catch (VaultException again) {
+                return unreadable(c, again);
+            }
         }
         return new ResolveResult.Ok(shape(c, credential), reservationId);
+    }
+
+    /**
+     * A credential the vault refuses to open (its KMS key disabled, its ciphertext sealed for another
+     * connection, its value malformed or gone) cannot be handed out however often the step is retried:
+     * the run is told so ({@code denied/credential_unreadable}), with one error line naming the
+     * connection and a {@code CredentialUnreadable} metric for the alarm. Nothing is changed: it is
+     * our key or storage, not the user's credential. A store that is only unavailable is a failure
+     * (thrown) the runtime retries.
+     */
+    private ResolveResult unreadable(Connection c, VaultException e) {
+        if (e.retryable()) {
+            throw e;
+        }
+        LOG.atError().addKeyValue(LogFields.CONNECTION_ID, c.id()).addKeyValue(LogFields.APP, c.app())
+                .addKeyValue(LogFields.OUTCOME, "denied:credential_unreadable")
+                .log("the connection's credential does not open: {}", e.getMessage());
+        metrics.count(Metric.CREDENTIAL_UNREADABLE, c.app());
+        return new ResolveResult.Denied("credential_unreadable");
     }
 
     private Credential credentialOf(Connection c) {

@@ -104,22 +104,23 @@ class FaultsDuringResolveTest {
     }
 
     @Test
-    void aKmsKeyThatIsDisabledOrACiphertextKmsRefusesIsAFailureNotADenialAndChangesNothing() {
+    void aKmsKeyThatIsDisabledOrACiphertextKmsRefusesIsDeniedAsUnreadableAndChangesNothing() {
         Connection c = world.apiKeyConnection("fd-kms-refused", Map.of("subdomain", "acme"));
         faults.on(KMS, "Decrypt").where(dataKeyOf(c)).fail(KEY_UNUSABLE, 1);
         faults.on(KMS, "Decrypt").where(dataKeyOf(c)).fail(CIPHERTEXT_REFUSED, 1);
 
-        assertThatThrownBy(() -> resolve(c, "run-key-disabled"))
-                .isInstanceOfSatisfying(VaultException.class, e -> assertThat(e.retryable()).isFalse())
-                .hasMessageContaining("KMS key is not usable");
-        assertThatThrownBy(() -> resolve(c, "run-ciphertext-refused"))
-                .isInstanceOfSatisfying(VaultException.class, e -> assertThat(e.retryable()).isFalse())
-                .hasMessageContaining("does not open for this connection");
+        // a retry cannot open it: the run is told so, with a reason, instead of failing again and again
+        assertThat(resolve(c, "run-key-disabled").toMap()).containsEntry("status", "denied")
+                .containsEntry("reason", "credential_unreadable");
+        assertThat(resolve(c, "run-ciphertext-refused").toMap()).containsEntry("reason", "credential_unreadable");
 
         assertThat(faults.attempts(KMS, "Decrypt")).as("neither is retried by the SDK").isEqualTo(2);
         assertThat(world.reload(c)).as("still ACTIVE: it is our key, not the user's credential").isEqualTo(c);
         assertThat(items(c, "PARKED#")).isEmpty();
-        assertThat(items(c, "AUDIT#")).hasSize(2).allSatisfy(audit -> assertThat(audit.get("outcome").s()).startsWith("failed:"));
+        assertThat(items(c, "AUDIT#")).hasSize(2)
+                .allSatisfy(audit -> assertThat(audit.get("outcome").s()).isEqualTo("denied:credential_unreadable"));
+        assertThat(((ResolveResult.Ok) resolve(c, "run-key-enabled-again")).credential())
+                .as("once the key works again").containsEntry("apiKey", "fd-kms-refused");
     }
 
     @Test

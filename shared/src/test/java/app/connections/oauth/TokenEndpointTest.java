@@ -181,6 +181,16 @@ class TokenEndpointTest {
         assertThat(text.expiresAt()).isEmpty();
     }
 
+    @Test
+    void anExpiresInBeyondAnyDateIsTakenAsTenYearsNotAnOverflow() {
+        for (String huge : java.util.List.of("1e400", "9223372036854775807", "1e300")) {
+            OAuthTokens tokens = answering(200, Map.of(), "{\"access_token\":\"a\",\"expires_in\":" + huge + "}")
+                    .refresh(app("notion"), CLIENT, "rt", Map.of(), NOW);
+
+            assertThat(tokens.expiresAt()).as(huge).contains(NOW.plusSeconds(TokenEndpoint.MAX_EXPIRES_IN_SECONDS));
+        }
+    }
+
     private TokenRequestFailed.Kind kindOf(int status, String body) {
         return failure(answering(status, Map.of(), body)).kind();
     }

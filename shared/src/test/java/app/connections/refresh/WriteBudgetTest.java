@@ -14,7 +14,7 @@ class WriteBudgetTest {
     private static final long MS = 1_000_000L;
 
     /** A clock that only moves when someone waits on it (or the test moves it). */
-    static final class ControlledTicker implements WriteBudget.Ticker {
+    static class ControlledTicker implements WriteBudget.Ticker {
         long now = 5_000 * MS;
 
         @Override
@@ -117,5 +117,66 @@ class WriteBudgetTest {
     void aBudgetIsAWholePositiveNumberOfWrites() {
         assertThatThrownBy(() -> new WriteBudget(0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new WriteBudget(2.5)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aSecondWithoutWritesGivesTheWholeBudgetBackAtOnce() throws Exception {
+        ControlledTicker ticker = new ControlledTicker();
+        WriteBudget budget = new WriteBudget(10, ticker);
+        for (int i = 0; i < 10; i++) {
+            budget.acquire();
+        }
+        ticker.now += 1_000 * MS;
+        long rested = ticker.now;
+
+        for (int i = 0; i < 10; i++) {
+            budget.acquire();
+        }
+
+        assertThat(ticker.now).as("no wait: the last second held no write").isEqualTo(rested);
+        budget.acquire();
+        assertThat(ticker.now - rested).as("the eleventh waits a full second after the first of the ten")
+                .isEqualTo(1_000 * MS);
+    }
+
+    @Test
+    void aWriterInterruptedWhileWaitingSpendsNothingOfTheBudget() throws Exception {
+        ControlledTicker ticker = new ControlledTicker() {
+            boolean interrupt = true;
+
+            @Override
+            public void sleepNanos(long nanos) {
+                if (interrupt) {
+                    interrupt = false;
+                    throw new IllegalStateException(new InterruptedException("stopping"));
+                }
+                super.sleepNanos(nanos);
+            }
+        };
+        WriteBudget budget = new WriteBudget(2, ticker);
+        budget.acquire();
+        budget.acquire();
+
+        assertThatThrownBy(budget::acquire).hasCauseInstanceOf(InterruptedException.class);
+
+        ticker.now += 1_000 * MS;
+        long later = ticker.now;
+        budget.acquire();
+        budget.acquire();
+        assertThat(ticker.now).as("two writes again, no wait: the interrupted one took no slot").isEqualTo(later);
+        assertThat(budget.peakPerSecond()).isEqualTo(2);
+    }
+
+    @Test
+    void aWaitingWriterStopsWhenItsThreadIsInterrupted() throws Exception {
+        WriteBudget budget = new WriteBudget(1);
+        budget.acquire();
+        Thread.currentThread().interrupt();
+        try {
+            assertThatThrownBy(budget::acquire).as("the second write would wait a second; the interrupt ends the wait")
+                    .isInstanceOf(InterruptedException.class);
+        } finally {
+            Thread.interrupted();
+        }
     }
 }

@@ -20,9 +20,12 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.InternalServerErrorException;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.kms.model.InvalidCiphertextException;
 import software.amazon.awssdk.services.kms.model.KmsException;
 import software.amazon.awssdk.services.kms.model.KmsInternalException;
@@ -81,7 +84,14 @@ public final class FaultInjector implements ExecutionInterceptor {
         /** KMS {@code KMSInvalidStateException} (400): the key is disabled or pending deletion. */
         KEY_UNUSABLE,
         /** KMS {@code InvalidCiphertextException} (400): the data key does not decrypt. */
-        CIPHERTEXT_REFUSED
+        CIPHERTEXT_REFUSED,
+        /**
+         * DynamoDB {@code TransactionCanceledException} (400) of a {@code TransactWriteItems} that
+         * conflicted with a concurrent transaction: reason {@code TransactionConflict} for its first
+         * write, {@code None} for the others, as DynamoDB answers it (moto serializes transactions and
+         * never does).
+         */
+        TRANSACTION_CONFLICT
     }
 
     /** The process died at this point: thrown by the call that crashed and by every later AWS call of its thread. */
@@ -223,14 +233,14 @@ public final class FaultInjector implements ExecutionInterceptor {
         Rule rule = claim(service, operation, context.request(), true);
         if (rule != null) {
             context.responseBody().ifPresent(FaultInjector::drain); // the answer is lost
-            apply(rule, service, operation);
+            apply(rule, service, operation, context.request());
         }
     }
 
     private void fire(String service, String operation, SdkRequest request, boolean afterPhase) {
         Rule rule = claim(service, operation, request, afterPhase);
         if (rule != null) {
-            apply(rule, service, operation);
+            apply(rule, service, operation, request);
         }
     }
 
@@ -243,7 +253,7 @@ public final class FaultInjector implements ExecutionInterceptor {
         return null;
     }
 
-    private void apply(Rule rule, String service, String operation) {
+    private void apply(Rule rule, String service, String operation, SdkRequest request) {
         if (rule.action != null) {
             rule.action.run();
             return;
@@ -254,7 +264,28 @@ public final class FaultInjector implements ExecutionInterceptor {
             throw new ProcessCrashed(operation + (rule.afterSuccess ? " (after it succeeded)" : " (before it was sent)"));
         }
         rule.onFault.run();
+        if (rule.error == AwsError.TRANSACTION_CONFLICT) {
+            throw transactionConflict(service, operation, request);
+        }
         throw exception(service, rule.error, operation);
+    }
+
+    /** A cancelled transaction whose first write conflicted with another transaction. */
+    static AwsServiceException transactionConflict(String service, String operation, SdkRequest request) {
+        if (!service.equals("DynamoDb") || !(request instanceof TransactWriteItemsRequest transaction)) {
+            throw new IllegalArgumentException("a transaction conflict needs a DynamoDB TransactWriteItems, not " + operation);
+        }
+        java.util.List<CancellationReason> reasons = new java.util.ArrayList<>();
+        for (int i = 0; i < transaction.transactItems().size(); i++) {
+            reasons.add(i == 0 ? CancellationReason.builder().code("TransactionConflict")
+                    .message("Transaction is ongoing for the item").build() : CancellationReason.builder().code("None").build());
+        }
+        String message = "Transaction cancelled, please refer cancellation reasons for specific reasons "
+                + reasons.stream().map(CancellationReason::code).toList() + " (injected)";
+        return TransactionCanceledException.builder().cancellationReasons(reasons).message(message).statusCode(400)
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode("TransactionCanceledException").errorMessage(message)
+                        .serviceName(service).sdkHttpResponse(SdkHttpResponse.builder().statusCode(400).build()).build())
+                .build();
     }
 
     /** The exception the SDK raises for the service's answer: modeled class, status, error code. */

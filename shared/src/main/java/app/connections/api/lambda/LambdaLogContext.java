@@ -1,10 +1,12 @@
 package app.connections.api.lambda;
 
+import app.connections.platform.InvocationDeadline;
 import app.connections.platform.Observability;
 import app.connections.platform.lambda.EmfMetrics;
 import app.connections.platform.lambda.LogbackSetup;
 import app.connections.platform.logging.LogFields;
 import com.amazonaws.services.lambda.runtime.Context;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.MDC;
@@ -17,6 +19,7 @@ import software.amazon.lambda.powertools.logging.PowertoolsLogging;
  * of invocations; we add the service name ({@code SERVICE_NAME}), the cold start (SnapStart's
  * priming is not an invocation: the first real one after restore is the cold one) and the
  * correlation id. The metrics the invocation recorded are written when it ends ({@link EmfMetrics}).
+ * The invocation's remaining time becomes its {@link InvocationDeadline}, which provider calls stay below.
  */
 public final class LambdaLogContext {
     private static final AtomicBoolean COLD = new AtomicBoolean(true);
@@ -80,7 +83,7 @@ public final class LambdaLogContext {
                     MDC.put(LogFields.CORRELATION_ID, correlationId != null && !correlationId.isBlank()
                             ? correlationId : String.valueOf(context.getAwsRequestId()));
                     try {
-                        return invocation.get();
+                        return InvocationDeadline.within(Duration.ofMillis(context.getRemainingTimeInMillis()), invocation);
                     } finally {
                         if (sampleRate > 0 && LOGBACK) {
                             LogbackSetup.apply(s); // a sampled invocation's DEBUG ends with it

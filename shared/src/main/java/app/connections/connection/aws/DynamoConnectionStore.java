@@ -162,6 +162,8 @@ public final class DynamoConnectionStore implements ConnectionStore {
     @Override
     public Page<Connection> picker(String accountId, String workspaceId, Optional<String> app, Set<CredentialKind> kinds,
                                    int limit, Optional<String> pageToken) {
+        final int perQuery = 100; // connections read per query when a kind filter applies
+        final int maxQueries = 5; // queries per page at most
         String partition = ConnectionItems.workspacePartition(accountId, workspaceId);
         String prefix = app.map(a -> a + "#").orElse("");
         Map<String, String> names = new HashMap<>(Map.of("#pk", "pickerPk"));
@@ -184,13 +186,42 @@ public final class DynamoConnectionStore implements ConnectionStore {
             names.put("#kind", "credentialKind");
             query.filterExpression("#kind IN (" + String.join(", ", placeholders) + ")");
         }
-        pageToken.ifPresent(token -> query.exclusiveStartKey(decodePageToken(token, partition, prefix)));
-        QueryResponse page = dynamo.query(query.expressionAttributeNames(names).expressionAttributeValues(values).build());
-        List<Connection> items = page.items().stream().map(ConnectionItems::fromItem).toList(); // own and granted
-        Optional<String> next = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
-                ? Optional.of(encodePageToken(page.lastEvaluatedKey()))
-                : Optional.empty();
-        return new Page<>(items, next);
+        if (kinds.isEmpty()) {
+            pageToken.ifPresent(token -> query.exclusiveStartKey(decodePageToken(token, partition, prefix)));
+            QueryResponse page = dynamo.query(query.expressionAttributeNames(names).expressionAttributeValues(values).build());
+            List<Connection> items = page.items().stream().map(ConnectionItems::fromItem).toList(); // own and granted
+            Optional<String> next = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+                    ? Optional.of(encodePageToken(page.lastEvaluatedKey()))
+                    : Optional.empty();
+            return new Page<>(items, next);
+        }
+        // The kind filter applies after a query's Limit: read on (bounded) until the page is full or the
+        // index ends, so a page is short only at the end, or after maxQueries reads of mostly other kinds.
+        query.expressionAttributeNames(names).expressionAttributeValues(values)
+                .limit(Math.max(limit, perQuery));
+        Map<String, AttributeValue> from = pageToken.map(token -> decodePageToken(token, partition, prefix)).orElse(null);
+        List<Connection> items = new ArrayList<>();
+        for (int read = 0; read < maxQueries; read++) {
+            QueryResponse page = dynamo.query(query.exclusiveStartKey(from).build());
+            for (Map<String, AttributeValue> item : page.items()) {
+                items.add(ConnectionItems.fromItem(item));
+                if (items.size() == limit) {
+                    // resume right after the last item handed out (a GSI's key: its own keys and the table's)
+                    Map<String, AttributeValue> last = new HashMap<>();
+                    for (String k : List.of("pickerPk", "pickerSk", "pk", "sk")) {
+                        last.put(k, item.get(k));
+                    }
+                    boolean more = item != page.items().get(page.items().size() - 1)
+                            || (page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty());
+                    return new Page<>(List.copyOf(items), more ? Optional.of(encodePageToken(last)) : Optional.empty());
+                }
+            }
+            if (!page.hasLastEvaluatedKey() || page.lastEvaluatedKey().isEmpty()) {
+                return new Page<>(List.copyOf(items), Optional.empty());
+            }
+            from = page.lastEvaluatedKey();
+        }
+        return new Page<>(List.copyOf(items), Optional.of(encodePageToken(from)));
     }
 
     @Override

@@ -4,16 +4,19 @@ import app.connections.provider.ProviderHttp;
 import app.connections.provider.ProviderRequest;
 import app.connections.provider.ProviderResponse;
 import app.connections.platform.ProviderUnreachable;
+import app.connections.platform.InvocationDeadline;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -24,6 +27,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
@@ -42,8 +55,12 @@ import javax.net.ssl.SSLParameters;
  *       move the call.</li>
  *   <li>Redirects as the request says ({@link ProviderRequest.Redirects}): not followed, or up to
  *       {@value #MAX_REDIRECTS} hops, each checked and pinned like the first, none with credentials.</li>
- *   <li>Connect timeout {@code 3 s}, read timeout as configured, answers capped at
- *       {@value #MAX_BODY_BYTES} bytes, HTTP/1.1, no proxy.</li>
+ *   <li>One deadline for the whole exchange — connect, headers, body and every redirect hop: the
+ *       configured timeout, or the request's own, or the invocation's remaining time less
+ *       {@code 2 s}, whichever is first. The body is read by a subscriber that is cancelled (the
+ *       connection closed) when the deadline passes, so a provider trickling its answer cannot hold
+ *       the function. A redirect that is followed is not read. Connect timeout {@code 3 s} within
+ *       that, answers capped at {@value #MAX_BODY_BYTES} bytes, HTTP/1.1, no proxy.</li>
  * </ul>
  *
  * <p>The JDK client takes SNI from its {@link SSLParameters} when the URI host is an IP literal, so
@@ -57,6 +74,8 @@ public final class JdkProviderHttp implements ProviderHttp {
     static final int MAX_REDIRECTS = 3;
     static final int MAX_CLIENTS = 32;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
+    /** What an invocation keeps for itself after its last provider call (to record the outcome). */
+    static final Duration INVOCATION_MARGIN = Duration.ofSeconds(2);
     private static final String ALLOW_RESTRICTED = "jdk.httpclient.allowRestrictedHeaders";
     private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
     /** The only request headers a redirect hop gets: nothing that can carry a credential. */
@@ -82,7 +101,7 @@ public final class JdkProviderHttp implements ProviderHttp {
 
     /**
      * @param allowLoopback only the local stack sets this, so tests can stand in for providers
-     * @param readTimeout how long to wait for a provider's answer
+     * @param readTimeout how long one provider call (the whole exchange, redirects included) may take
      */
     public JdkProviderHttp(boolean allowLoopback, Duration readTimeout) {
         this(allowLoopback, readTimeout, HostResolver.system(), defaultTls());
@@ -104,18 +123,22 @@ public final class JdkProviderHttp implements ProviderHttp {
 
     @Override
     public ProviderResponse send(ProviderRequest request) {
+        Duration budget = budget(request);
+        long deadline = System.nanoTime() + budget.toNanos();
         URI uri = request.uri();
         String method = request.method();
         Map<String, String> headers = request.headers();
         String body = request.body();
+        boolean follow = request.redirects() == ProviderRequest.Redirects.FOLLOW_WITHOUT_CREDENTIALS;
         for (int hop = 0; ; hop++) {
-            HttpResponse<InputStream> response = exchange(pin(uri), method, headers, body);
-            Optional<URI> next = request.redirects() == ProviderRequest.Redirects.FOLLOW_WITHOUT_CREDENTIALS
-                    ? redirectTarget(uri, method, response) : Optional.empty();
+            Pinned target = pin(uri);
+            String hopMethod = method;
+            HttpResponse<byte[]> response = exchange(target, method, headers, body, deadline, budget,
+                    info -> follow && followable(hopMethod, info));
+            Optional<URI> next = follow ? redirectTarget(uri, method, response) : Optional.empty();
             if (next.isEmpty()) {
                 return read(response);
             }
-            discard(response);
             if (hop == MAX_REDIRECTS) {
                 throw new ProviderUnreachable("provider redirected more than " + MAX_REDIRECTS + " times", null);
             }
@@ -124,6 +147,25 @@ public final class JdkProviderHttp implements ProviderHttp {
             headers = withoutCredentials(headers);
             body = null;
         }
+    }
+
+    /**
+     * The time the whole exchange may take: the configured timeout, the request's own when shorter,
+     * and the invocation's remaining time less {@link #INVOCATION_MARGIN} when shorter still.
+     */
+    Duration budget(ProviderRequest request) {
+        Duration budget = readTimeout;
+        if (request.timeout().isPresent() && request.timeout().get().compareTo(budget) < 0) {
+            budget = request.timeout().get();
+        }
+        Optional<Duration> left = InvocationDeadline.remaining().map(r -> r.minus(INVOCATION_MARGIN));
+        if (left.isPresent() && left.get().compareTo(budget) < 0) {
+            budget = left.get();
+        }
+        if (budget.isNegative() || budget.isZero()) {
+            throw new ProviderUnreachable("no time left in this invocation to call the provider", null);
+        }
+        return budget;
     }
 
     /** The number of JDK clients kept (one per provider host name, plus one for literals). */
@@ -200,8 +242,18 @@ public final class JdkProviderHttp implements ProviderHttp {
         return defaultPort ? uri.getHost() : uri.getHost() + ":" + port;
     }
 
-    private HttpResponse<InputStream> exchange(Pinned target, String method, Map<String, String> headers, String body) {
-        HttpRequest.Builder http = HttpRequest.newBuilder(target.connectUri()).timeout(readTimeout);
+    /**
+     * One request and its whole answer, over by {@code deadline} ({@link System#nanoTime()}): the
+     * headers wait at most the time left, and the body is read by a subscriber that is cancelled
+     * (closing the connection) when the time runs out. A redirect this call follows is not read at all.
+     */
+    private HttpResponse<byte[]> exchange(Pinned target, String method, Map<String, String> headers, String body,
+                                          long deadline, Duration budget, Predicate<HttpResponse.ResponseInfo> skipBody) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            throw pastDeadline(budget);
+        }
+        HttpRequest.Builder http = HttpRequest.newBuilder(target.connectUri()).timeout(Duration.ofNanos(left));
         headers.forEach((name, value) -> {
             if (!name.equalsIgnoreCase("host")) {
                 http.header(name, value);
@@ -209,13 +261,44 @@ public final class JdkProviderHttp implements ProviderHttp {
         });
         target.hostHeader().ifPresent(host -> http.setHeader("Host", host));
         http.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        AtomicReference<CappedBody> reading = new AtomicReference<>();
+        CompletableFuture<HttpResponse<byte[]>> call = client(target.sniName()).sendAsync(http.build(), info -> {
+            CappedBody subscriber = new CappedBody(skipBody.test(info));
+            reading.set(subscriber);
+            return subscriber;
+        });
         try {
-            return client(target.sniName()).send(http.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (IOException e) {
-            throw new ProviderUnreachable("provider did not answer: " + e.getClass().getSimpleName(), e);
+            return call.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            abandon(call, reading);
+            throw pastDeadline(budget);
         } catch (InterruptedException e) {
+            abandon(call, reading);
             Thread.currentThread().interrupt();
             throw new ProviderUnreachable("interrupted while calling the provider", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            if (cause instanceof BodyTooLarge) {
+                throw new ProviderUnreachable("provider answer exceeds " + MAX_BODY_BYTES + " bytes", null);
+            }
+            throw new ProviderUnreachable("provider did not answer: " + cause.getClass().getSimpleName(), cause);
+        }
+    }
+
+    private static ProviderUnreachable pastDeadline(Duration budget) {
+        return new ProviderUnreachable("provider did not answer within the call's deadline of " + budget.toMillis()
+                + " ms (Timeout)", null);
+    }
+
+    /** Stops an exchange that ran out of time: the body subscription is cancelled, the connection closed. */
+    private static void abandon(CompletableFuture<?> call, AtomicReference<CappedBody> reading) {
+        call.cancel(true);
+        CappedBody subscriber = reading.get();
+        if (subscriber != null) {
+            subscriber.cancel();
         }
     }
 
@@ -245,22 +328,44 @@ public final class JdkProviderHttp implements ProviderHttp {
         return client;
     }
 
+    /** Whether an answer is a redirect this request follows (then its body is not read). */
+    private static boolean followable(String method, HttpResponse.ResponseInfo info) {
+        int status = info.statusCode();
+        if (!REDIRECTS.contains(status) || info.headers().firstValue("location").isEmpty()) {
+            return false;
+        }
+        return !((status == 307 || status == 308) && !method.equals("GET") && !method.equals("HEAD"));
+    }
+
     /** The next hop of a redirect this request may follow, or empty when the redirect is the answer. */
     private static Optional<URI> redirectTarget(URI current, String method, HttpResponse<?> response) {
-        int status = response.statusCode();
+        if (!followable(method, new Info(response))) {
+            return Optional.empty(); // a 307/308 of a POST would have to resend the body
+        }
         Optional<String> location = response.headers().firstValue("location");
-        if (!REDIRECTS.contains(status) || location.isEmpty()) {
-            return Optional.empty();
-        }
-        if ((status == 307 || status == 308) && !method.equals("GET") && !method.equals("HEAD")) {
-            return Optional.empty(); // would have to resend the body
-        }
         try {
-            String next = current.resolve(new URI(location.get().strip())).toString();
+            String next = current.resolve(new URI(location.orElseThrow().strip())).toString();
             int fragment = next.indexOf('#');
             return Optional.of(URI.create(fragment < 0 ? next : next.substring(0, fragment)));
         } catch (URISyntaxException | IllegalArgumentException e) {
             throw new ProviderUnreachable("provider redirected to an unusable URL", e);
+        }
+    }
+
+    private record Info(HttpResponse<?> response) implements HttpResponse.ResponseInfo {
+        @Override
+        public int statusCode() {
+            return response.statusCode();
+        }
+
+        @Override
+        public HttpHeaders headers() {
+            return response.headers();
+        }
+
+        @Override
+        public HttpClient.Version version() {
+            return response.version();
         }
     }
 
@@ -274,27 +379,85 @@ public final class JdkProviderHttp implements ProviderHttp {
         return kept;
     }
 
-    private static void discard(HttpResponse<InputStream> response) {
-        try {
-            response.body().close(); // a hop's body is not read
-        } catch (IOException e) {
-            // nothing to keep
+    private static ProviderResponse read(HttpResponse<byte[]> response) {
+        Map<String, String> headers = new HashMap<>();
+        response.headers().map().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), String.join(",", v)));
+        return new ProviderResponse(response.statusCode(), headers, new String(response.body(), StandardCharsets.UTF_8));
+    }
+
+    /** The answer's body is larger than {@link #MAX_BODY_BYTES}. */
+    private static final class BodyTooLarge extends IOException {
+        BodyTooLarge() {
+            super("provider answer too large");
         }
     }
 
-    private static ProviderResponse read(HttpResponse<InputStream> response) {
-        byte[] body;
-        try (InputStream in = response.body()) {
-            body = in.readNBytes(MAX_BODY_BYTES + 1);
-        } catch (IOException e) {
-            throw new ProviderUnreachable("provider did not answer: " + e.getClass().getSimpleName(), e);
+    /**
+     * Collects a body up to {@link #MAX_BODY_BYTES} (more cancels it), or, for a redirect that is
+     * followed, cancels it at once. {@link #cancel()} ends it from another thread when time runs out.
+     */
+    private static final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
+        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private final boolean skip;
+        private volatile Flow.Subscription subscription;
+
+        CappedBody(boolean skip) {
+            this.skip = skip;
         }
-        if (body.length > MAX_BODY_BYTES) {
-            throw new ProviderUnreachable("provider answer exceeds " + MAX_BODY_BYTES + " bytes", null);
+
+        @Override
+        public CompletionStage<byte[]> getBody() {
+            return result;
         }
-        Map<String, String> headers = new HashMap<>();
-        response.headers().map().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), String.join(",", v)));
-        return new ProviderResponse(response.statusCode(), headers, new String(body, StandardCharsets.UTF_8));
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            subscription = s;
+            if (skip) {
+                result.complete(new byte[0]);
+            }
+            if (result.isDone()) {
+                s.cancel();
+            } else {
+                s.request(Long.MAX_VALUE);
+            }
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> items) {
+            if (result.isDone()) {
+                return;
+            }
+            for (ByteBuffer item : items) {
+                if (bytes.size() + item.remaining() > MAX_BODY_BYTES) {
+                    result.completeExceptionally(new BodyTooLarge());
+                    subscription.cancel();
+                    return;
+                }
+                byte[] chunk = new byte[item.remaining()];
+                item.get(chunk);
+                bytes.write(chunk, 0, chunk.length);
+            }
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            result.completeExceptionally(error);
+        }
+
+        @Override
+        public void onComplete() {
+            result.complete(bytes.toByteArray());
+        }
+
+        void cancel() {
+            result.completeExceptionally(new CancellationException("past the call's deadline"));
+            Flow.Subscription s = subscription;
+            if (s != null) {
+                s.cancel();
+            }
+        }
     }
 
     private static SSLContext defaultTls() {

@@ -68,4 +68,28 @@ class PickerCostTest {
         assertThat(labels).containsExactly("Label 0", "Label 2", "Label 4", "Label 6");
         assertThat(counter.operations).hasSize(pages).containsOnly("Query");
     }
+
+    @Test
+    void aPageFilteredByKindIsFullEvenWhenTheOtherKindsComeFirst(LocalAws local) {
+        String table = TestStack.config(local).tableName();
+        String account = "acct-" + UUID.randomUUID();
+        DynamoConnectionStore store = new DynamoConnectionStore(TestStack.clients().dynamo(), table);
+        Instant now = Instant.now();
+        // in the index's order, ten OAuth connections come before the three API keys the node asks for
+        for (int i = 0; i < 13; i++) {
+            store.create(Connection.create(UUID.randomUUID().toString(), account, Optional.of("ws-1"), Scope.WORKSPACE,
+                    "hubspot", (i < 10 ? "A oauth " : "B key ") + i, i < 10 ? CredentialKind.OAUTH2 : CredentialKind.API_KEY,
+                    ConnectionStatus.ACTIVE, Map.of(), "u", now));
+        }
+
+        Page<Connection> first = store.picker(account, "ws-1", Optional.of("hubspot"), Set.of(CredentialKind.API_KEY), 2,
+                Optional.empty());
+        Page<Connection> second = store.picker(account, "ws-1", Optional.of("hubspot"), Set.of(CredentialKind.API_KEY), 2,
+                first.nextToken());
+
+        assertThat(first.items()).extracting(Connection::label).containsExactly("B key 10", "B key 11");
+        assertThat(first.nextToken()).isPresent();
+        assertThat(second.items()).extracting(Connection::label).containsExactly("B key 12");
+        assertThat(second.nextToken()).as("the index ended").isEmpty();
+    }
 }

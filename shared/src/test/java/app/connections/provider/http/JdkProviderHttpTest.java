@@ -401,4 +401,129 @@ class JdkProviderHttpTest {
                     .isInstanceOf(ProviderUnreachable.class).hasMessageContaining("Timeout");
         }
     }
+
+    // ------------------------------------------------------------------ one deadline for the whole exchange
+
+    @Test
+    void aProviderTricklingItsBodyPastTheDeadlineFailsWhileItIsStillTricklingAndLosesTheConnection() throws Exception {
+        var trickle = new TestProviders.Trickle();
+        // headers at once, then 100 bytes over 10 s: the header timeout alone would wait for all of it
+        try (Provider provider = TestProviders.http(exchange -> TestProviders.trickle(exchange, 200,
+                Map.of("Content-Type", "application/json"), 100, 100, trickle))) {
+            var http = new JdkProviderHttp(true, Duration.ofMillis(500));
+            long start = System.nanoTime();
+
+            assertThatThrownBy(() -> http.send(get("http://127.0.0.1:" + provider.port() + "/me")))
+                    .isInstanceOf(ProviderUnreachable.class)
+                    .hasMessageContaining("deadline of 500 ms");
+
+            assertThat(trickle.finished).as("the provider was still trickling when the call gave up").isFalse();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
+            assertThat(trickle.cut.await(8, java.util.concurrent.TimeUnit.SECONDS))
+                    .as("the connection was closed, so the provider's next write fails").isTrue();
+        }
+    }
+
+    @Test
+    void aRedirectHopThatTricklesItsBodyIsFollowedWithoutWaitingForIt() throws Exception {
+        var trickle = new TestProviders.Trickle();
+        try (Provider provider = TestProviders.http(exchange -> {
+            if (exchange.getRequestURI().getPath().equals("/start")) {
+                TestProviders.trickle(exchange, 302, Map.of("Location", "/landing"), 100, 100, trickle);
+            } else {
+                answer(exchange, 200, "{\"id\":\"u-3\"}");
+            }
+        })) {
+            var http = new JdkProviderHttp(true, Duration.ofSeconds(3));
+
+            var response = http.send(get("http://127.0.0.1:" + provider.port() + "/start", Redirects.FOLLOW_WITHOUT_CREDENTIALS));
+
+            assertThat(response.body()).contains("u-3");
+            assertThat(trickle.finished).as("the hop's body was never waited for").isFalse();
+        }
+    }
+
+    @Test
+    void aRedirectHopTricklingItsAnswerPastTheDeadlineFailsTheCall() throws Exception {
+        var trickle = new TestProviders.Trickle();
+        try (Provider provider = TestProviders.http(exchange -> {
+            if (exchange.getRequestURI().getPath().equals("/start")) {
+                redirect(exchange, 302, "/landing");
+            } else {
+                TestProviders.trickle(exchange, 200, Map.of(), 100, 100, trickle);
+            }
+        })) {
+            var http = new JdkProviderHttp(true, Duration.ofMillis(600));
+
+            assertThatThrownBy(() -> http.send(get("http://127.0.0.1:" + provider.port() + "/start",
+                    Redirects.FOLLOW_WITHOUT_CREDENTIALS)))
+                    .isInstanceOf(ProviderUnreachable.class).hasMessageContaining("deadline");
+            assertThat(provider.seen()).extracting(TestProviders.Seen::path).containsExactly("/start", "/landing");
+            assertThat(trickle.finished).isFalse();
+        }
+    }
+
+    @Test
+    void theHopsShareOneDeadlineRatherThanEachGettingItsOwn() throws Exception {
+        // each answer alone comes well within the timeout; the two together do not
+        try (Provider provider = TestProviders.http(exchange -> {
+            pause(700);
+            if (exchange.getRequestURI().getPath().equals("/start")) {
+                redirect(exchange, 302, "/landing");
+            } else {
+                answer(exchange, 200, "{}");
+            }
+        })) {
+            var http = new JdkProviderHttp(true, Duration.ofMillis(1_000));
+
+            assertThatThrownBy(() -> http.send(get("http://127.0.0.1:" + provider.port() + "/start",
+                    Redirects.FOLLOW_WITHOUT_CREDENTIALS)))
+                    .isInstanceOf(ProviderUnreachable.class).hasMessageContaining("Timeout");
+            assertThat(provider.seen()).extracting(TestProviders.Seen::path).containsExactly("/start", "/landing");
+        }
+    }
+
+    @Test
+    void aCallerSetsAShorterTimeoutForOneCall() throws Exception {
+        var trickle = new TestProviders.Trickle();
+        try (Provider provider = TestProviders.http(exchange -> TestProviders.trickle(exchange, 200, Map.of(), 100, 100, trickle))) {
+            var http = new JdkProviderHttp(true, Duration.ofSeconds(10));
+
+            assertThatThrownBy(() -> http.send(get("http://127.0.0.1:" + provider.port() + "/").within(Duration.ofMillis(300))))
+                    .isInstanceOf(ProviderUnreachable.class).hasMessageContaining("deadline of 300 ms");
+            assertThat(trickle.finished).isFalse();
+        }
+    }
+
+    @Test
+    void aCallEndsBeforeTheInvocationDoesLeavingItsMargin() throws Exception {
+        var trickle = new TestProviders.Trickle();
+        try (Provider provider = TestProviders.http(exchange -> TestProviders.trickle(exchange, 200, Map.of(), 100, 100, trickle))) {
+            var http = new JdkProviderHttp(true, Duration.ofSeconds(10));
+            String url = "http://127.0.0.1:" + provider.port() + "/";
+            Duration remaining = JdkProviderHttp.INVOCATION_MARGIN.plusMillis(400);
+
+            var failure = org.assertj.core.api.Assertions.catchThrowable(() -> app.connections.platform.InvocationDeadline.within(
+                    remaining, () -> http.send(get(url))));
+
+            assertThat(failure).isInstanceOf(ProviderUnreachable.class).hasMessageContaining("deadline of");
+            long budgetMs = Long.parseLong(failure.getMessage().replaceAll(".*deadline of (\\d+) ms.*", "$1"));
+            assertThat(budgetMs).as("the invocation's time less the margin, not the configured 10 s").isBetween(1L, 400L);
+            assertThat(trickle.finished).isFalse();
+
+            assertThatThrownBy(() -> app.connections.platform.InvocationDeadline.within(
+                    JdkProviderHttp.INVOCATION_MARGIN.minusMillis(1), () -> http.send(get(url + "late"))))
+                    .as("an invocation within its margin calls no provider")
+                    .isInstanceOf(ProviderUnreachable.class).hasMessageContaining("no time left");
+            assertThat(provider.seen()).extracting(TestProviders.Seen::path).containsExactly("/");
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

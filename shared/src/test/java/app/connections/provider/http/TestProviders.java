@@ -142,6 +142,34 @@ final class TestProviders {
         exchange.close();
     }
 
+    /** How a trickled answer ended: written to the end, or cut off by the caller closing the connection. */
+    static final class Trickle {
+        final java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
+        final java.util.concurrent.CountDownLatch cut = new java.util.concurrent.CountDownLatch(1);
+    }
+
+    /**
+     * Answers {@code status} (with {@code headers}) at once, then its {@code bytes}-byte body one byte
+     * every {@code everyMillis}: the provider that holds a caller by trickling.
+     */
+    static void trickle(HttpExchange exchange, int status, Map<String, String> headers, int bytes, long everyMillis,
+                        Trickle trickle) throws IOException {
+        headers.forEach(exchange.getResponseHeaders()::set);
+        exchange.sendResponseHeaders(status, bytes);
+        try (var out = exchange.getResponseBody()) {
+            for (int i = 0; i < bytes; i++) {
+                Thread.sleep(everyMillis);
+                out.write('x');
+                out.flush();
+            }
+            trickle.finished.set(true);
+        } catch (IOException e) {
+            trickle.cut.countDown(); // the caller closed the connection
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private static Seen record(HttpExchange exchange) throws IOException {
         Map<String, String> headers = new TreeMap<>();
         exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), String.join(",", v)));
