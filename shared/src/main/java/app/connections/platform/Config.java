@@ -10,7 +10,8 @@ import java.util.Optional;
  * start-up with the variable's name, never later on a request path.
  *
  * @param tableName DynamoDB table holding every item type
- * @param eventBusName EventBridge bus for connection events
+ * @param eventBusName EventBridge bus the outbox delivers events to ({@code EVENT_BUS_NAME}; only the outbox
+ *     function has it, empty elsewhere: no other function publishes)
  * @param kmsKeyId KMS key (id, ARN or alias) for connection secrets
  * @param secretNamePrefix every secret is named {@code <prefix>/<accountId>/<connectionId>}
  * @param builderOrigin exact origin of the visual builder
@@ -29,6 +30,7 @@ import java.util.Optional;
  * @param refreshParallelism concurrent refreshes in one run ({@code REFRESH_PARALLELISM}, default 32)
  * @param reservationTtl how long an unsettled spend reservation holds ({@code SPEND_RESERVATION_TTL_SECONDS}, default 900)
  * @param providerTimeout how long a provider may take to answer ({@code PROVIDER_TIMEOUT_MS}, default 10000)
+ *     (revocations spend at most {@code REVOCATION_BUDGET_SECONDS}, default 12, of provider time per invocation)
  * @param outboundAllowLoopback lets provider calls reach loopback over http; only the local stack
  *     sets it ({@code OUTBOUND_ALLOW_LOOPBACK=true})
  * @param credentialCacheTtl how long the resolver keeps a credential it read, per connection record
@@ -80,7 +82,7 @@ public record Config(String tableName, String eventBusName, String kmsKeyId, Str
     public static Config from(Map<String, String> env) {
         return new Config(
                 required(env, "TABLE_NAME"),
-                required(env, "EVENT_BUS_NAME"),
+                env.getOrDefault("EVENT_BUS_NAME", ""),
                 required(env, "KMS_KEY_ID"),
                 required(env, "SECRET_NAME_PREFIX"),
                 required(env, "BUILDER_ORIGIN"),
