@@ -71,25 +71,40 @@ public final class Revocations {
      */
     public Connection revoke(Connection connection, String reason) {
         Instant deadline = clock.instant().plus(budget);
-        try {
-            return VersionedWrites.retryOnStale(attempt -> {
-                Connection current = attempt == 0 ? connection : store.find(connection.id()).orElse(connection);
-                if (current.status() == ConnectionStatus.REVOKED) {
-                    pending.find(current.id()).ifPresent(w -> proceed(current, w, deadline));
-                    return current;
+        Connection[] stored = new Connection[1];
+        Optional<RevocationWork> work = VersionedWrites.retryOnStale(attempt -> {
+            Connection current = attempt == 0 ? connection : store.find(connection.id()).orElse(connection);
+            if (current.status() == ConnectionStatus.REVOKED) {
+                stored[0] = current;
+                return pending.find(current.id()); // revoked before: resume what is left, publish nothing
+            }
+            Instant now = clock.instant();
+            Connection revoked = current.revoked(reason, now);
+            Optional<RevocationWork> left = current.secretRef().map(ref -> RevocationWork.start(current.id(), now));
+            try {
+                stored[0] = store.revoke(revoked, current.externalIdentity().map(x -> IdentityKey.of(current)),
+                        List.of(ConnectionEvents.of(ConnectionEvent.REVOKED, revoked, reason, now)), left);
+            } catch (app.connections.platform.InvalidState revokedMeanwhile) {
+                throw new StaleVersion("revoked meanwhile", revokedMeanwhile); // read it again: then it resumes
+            }
+            return left;
+        });
+        work.ifPresent(w -> {
+            try {
+                proceed(stored[0], w, deadline);
+            } catch (RuntimeException e) {
+                // REVOKED and its event are committed; the work is recorded and the retry run (or the next DELETE) goes on
+                LOG.atError().addKeyValue("connectionId", w.connectionId())
+                        .log("revocation work of connection {} stopped: {}", w.connectionId(), e.toString());
+                try {
+                    failedAttempt(Optional.of(stored[0]), pending.find(w.connectionId()).orElse(w), e.getClass().getSimpleName());
+                } catch (RuntimeException again) {
+                    LOG.atError().addKeyValue("connectionId", w.connectionId())
+                            .log("revocation work of connection {} could not be rescheduled: {}", w.connectionId(), again.toString());
                 }
-                Instant now = clock.instant();
-                Connection revoked = current.revoked(reason, now);
-                Optional<RevocationWork> work = current.secretRef().map(ref -> RevocationWork.start(current.id(), now));
-                Connection stored = store.revoke(revoked,
-                        current.externalIdentity().map(x -> IdentityKey.of(current)),
-                        List.of(ConnectionEvents.of(ConnectionEvent.REVOKED, revoked, reason, now)), work);
-                work.ifPresent(w -> proceed(stored, w, deadline));
-                return stored;
-            });
-        } catch (StaleVersion e) {
-            throw e;
-        }
+            }
+        });
+        return stored[0];
     }
 
     /**
@@ -116,7 +131,7 @@ public final class Revocations {
                 LOG.atError().addKeyValue("connectionId", w.connectionId()).addKeyValue("attempts", w.attempts() + 1)
                         .log("pending revocation failed: {}", e.toString());
                 try {
-                    failedAttempt(c(w), w, e.getClass().getSimpleName());
+                    failedAttempt(c(w), pending.find(w.connectionId()).orElse(w), e.getClass().getSimpleName());
                 } catch (RuntimeException again) {
                     LOG.atError().addKeyValue("connectionId", w.connectionId())
                             .log("pending revocation could not be rescheduled: {}", again.toString());
