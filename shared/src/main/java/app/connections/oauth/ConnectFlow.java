@@ -423,6 +423,11 @@ public final class ConnectFlow {
             });
         } catch (StaleVersion e) {
             throw new OAuthFlowException("concurrent_update", "the connection kept changing; try again", e);
+        } catch (app.connections.platform.InvalidState e) {
+            if ("connection_revoked".equals(e.code())) { // the write's own condition: a revoke landed first
+                throw new OAuthFlowException("connection_revoked", "the connection was revoked meanwhile", e);
+            }
+            throw e;
         }
     }
 

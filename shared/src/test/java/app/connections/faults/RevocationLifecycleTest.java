@@ -235,4 +235,49 @@ class RevocationLifecycleTest {
         assertThat(stuck.attempts()).as("it failed again, on its own").isEqualTo(2);
         assertThat(stuck.nextAttemptAt()).isAfter(world.clock.instant());
     }
+
+    @Test
+    void aReconnectRacingARevokeEndsRevokedWithNothingStoredUnderAnActiveRecord() throws Exception {
+        Connection c = world.oauthConnection("acct-reconnect-race", Duration.ofHours(1));
+        BusTap tap = tap(c);
+        app.connections.oauth.ConnectFlow flow = world.services.connectFlow();
+        Map<String, String> redirect = consentToReconnect(flow, c);
+        // the reconnect has read the connection (ACTIVE) and is about to write it: the revoke lands first
+        // (its write claims the account in one transaction: the world's connection holds no claim yet)
+        faults.on(DYNAMODB, "TransactWriteItems").where(r -> r instanceof TransactWriteItemsRequest t && t.transactItems().stream()
+                        .anyMatch(i -> i.put() != null && i.put().item().get("pk").s().equals("CONNECTION#" + c.id())
+                                && "ACTIVE".equals(i.put().item().get("status").s())))
+                .runFirst(() -> revocations.revoke(world.reload(c), "revoked_by_user"));
+
+        app.connections.oauth.CallbackResult result = flow.callback(redirect);
+        if (result instanceof app.connections.oauth.CallbackResult.Authorized authorized) {
+            result = flow.complete(new app.connections.oauth.ConnectFlow.Completer(world.account, world.admin().userId(),
+                            app.connections.oauth.ConnectSession.Opener.BUILDER),
+                    app.connections.connection.Target.workspace(world.workspace), authorized.sessionId(), authorized.completionCode());
+        }
+
+        assertThat(faults.allFired()).isTrue();
+        assertThat(result).as("the reconnect lost to the revoke")
+                .isEqualTo(new app.connections.oauth.CallbackResult.Failed("connection_revoked"));
+        assertThat(world.reload(c).status()).as("REVOKED wins").isEqualTo(ConnectionStatus.REVOKED);
+        assertThat(deletionScheduled(c)).as("nothing kept under the connection").isTrue();
+        assertThat(types(tap)).containsExactly("Connection Revoked");
+    }
+
+    /** A reconnect session started and consented to as the same account: the provider's redirect back. */
+    private Map<String, String> consentToReconnect(app.connections.oauth.ConnectFlow flow, Connection c) throws Exception {
+        var session = flow.createSession(world.admin(), app.connections.connection.Target.workspace(world.workspace),
+                new app.connections.oauth.NewConnectSession(world.app, null, Map.of(), c.id()));
+        java.net.URI consent = flow.start(session.id());
+        world.provider.nextConsentAs(c.externalIdentity().orElseThrow());
+        var redirect = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(consent).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding());
+        java.net.URI back = java.net.URI.create(redirect.headers().firstValue("location").orElseThrow());
+        Map<String, String> params = new java.util.HashMap<>();
+        for (String pair : back.getRawQuery().split("&")) {
+            String[] kv = pair.split("=", 2);
+            params.put(kv[0], java.net.URLDecoder.decode(kv[1], java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return params;
+    }
 }
