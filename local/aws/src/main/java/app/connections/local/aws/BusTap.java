@@ -46,6 +46,23 @@ public final class BusTap {
     }
 
     /**
+     * The envelopes that arrive within {@code wait} by themselves (no pumping here: a running dev
+     * server delivers the outbox on its own timer); returns as soon as one has arrived.
+     */
+    public List<String> arriving(java.time.Duration wait) {
+        List<String> bodies = new ArrayList<>();
+        long until = System.nanoTime() + wait.toNanos();
+        while (bodies.isEmpty() && System.nanoTime() < until) {
+            var messages = sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1)).messages();
+            messages.forEach(m -> {
+                bodies.add(m.body());
+                sqs.deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
+            });
+        }
+        return bodies;
+    }
+
+    /**
      * The raw EventBridge envelopes received so far (waits briefly for the first). Events reach the
      * bus only through the outbox: the table's stream is pumped first ({@link StreamDelivery}), as
      * Lambda's event source mapping would have done by now.

@@ -65,5 +65,6 @@ final class StreamPolling implements AutoCloseable {
     @Override
     public void close() {
         scheduler.shutdownNow();
+        deliveries.forEach(d -> d.target(null, line -> { })); // this server's functions are gone
     }
 }
