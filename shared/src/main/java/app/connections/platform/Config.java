@@ -30,7 +30,6 @@ import java.util.Optional;
  * @param refreshParallelism concurrent refreshes in one run ({@code REFRESH_PARALLELISM}, default 32)
  * @param reservationTtl how long an unsettled spend reservation holds ({@code SPEND_RESERVATION_TTL_SECONDS}, default 900)
  * @param providerTimeout how long a provider may take to answer ({@code PROVIDER_TIMEOUT_MS}, default 10000)
- *     (revocations spend at most {@code REVOCATION_BUDGET_SECONDS}, default 12, of provider time per invocation)
  * @param outboundAllowLoopback lets provider calls reach loopback over http; only the local stack
  *     sets it ({@code OUTBOUND_ALLOW_LOOPBACK=true})
  * @param credentialCacheTtl how long the resolver keeps a credential it read, per connection record
@@ -39,6 +38,8 @@ import java.util.Optional;
  *     default, or {@code DynamoDB}; docs/scale.md)
  * @param observability log level, service name, debug sampling and metrics namespace ({@code LOG_LEVEL},
  *     {@code SERVICE_NAME}, {@code LOG_DEBUG_SAMPLE_RATE}, {@code METRICS_NAMESPACE})
+ * @param revocationBudget provider time one invocation's revocations may spend, under the function's timeout
+ *     ({@code REVOCATION_BUDGET_SECONDS}, default 12); work left when it is spent stays recorded and due
  */
 public record Config(String tableName, String eventBusName, String kmsKeyId, String secretNamePrefix,
                      String builderOrigin, Optional<Path> catalogFile, String fingerprintKeyId,
@@ -46,7 +47,7 @@ public record Config(String tableName, String eventBusName, String kmsKeyId, Str
                      java.time.Duration refreshPeriod, java.time.Duration refreshKeepAlive, java.time.Duration refreshMinInterval,
                      double refreshWriteBudget, int refreshParallelism, java.time.Duration reservationTtl, java.time.Duration providerTimeout,
                      boolean outboundAllowLoopback, java.time.Duration credentialCacheTtl, String vaultMode,
-                     Observability observability) {
+                     Observability observability, java.time.Duration revocationBudget) {
 
     public Config {
         Objects.requireNonNull(tableName, "tableName");
@@ -101,7 +102,8 @@ public record Config(String tableName, String eventBusName, String kmsKeyId, Str
                 Boolean.parseBoolean(env.getOrDefault("OUTBOUND_ALLOW_LOOPBACK", "false")),
                 java.time.Duration.ofSeconds(Long.parseLong(env.getOrDefault("CREDENTIAL_CACHE_SECONDS", "60"))),
                 env.getOrDefault("VAULT_MODE", "SecretsManager"),
-                Observability.from(env));
+                Observability.from(env),
+                java.time.Duration.ofSeconds(Long.parseLong(env.getOrDefault("REVOCATION_BUDGET_SECONDS", "12"))));
     }
 
     private static String required(Map<String, String> env, String name) {

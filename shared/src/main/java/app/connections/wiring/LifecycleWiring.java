@@ -19,17 +19,11 @@ final class LifecycleWiring {
     Revocations revocations() {
         return new Revocations(a.store(), a.vault(), oauth.providerRevocation(),
                 new MeteredPendingRevocations(new DynamoPendingRevocations(a.aws.dynamo(), a.table()), a.metrics, a.clock),
-                a.clock, a.config.secretRecoveryDays(), a.config.providerTimeout(), revocationBudget());
+                a.clock, a.config.secretRecoveryDays(), a.config.providerTimeout(), a.config.revocationBudget());
     }
 
     Reauthorizations reauthorizations() {
         return new Reauthorizations(parkedRuns());
-    }
-
-    /** Provider time one invocation's revocations may spend (REVOCATION_BUDGET_SECONDS, default 12: under the 20 s function timeout). */
-    private java.time.Duration revocationBudget() {
-        return java.time.Duration.ofSeconds(Long.parseLong(
-                app.connections.platform.Environment.current().getOrDefault("REVOCATION_BUDGET_SECONDS", "12")));
     }
 
     DynamoParkedRuns parkedRuns() {

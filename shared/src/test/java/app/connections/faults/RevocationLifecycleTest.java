@@ -264,6 +264,37 @@ class RevocationLifecycleTest {
         assertThat(types(tap)).containsExactly("Connection Revoked");
     }
 
+    @Test
+    void providerTimeInOneInvocationStaysWithinItsBudgetAndTheRetryRunFinishesTheRest(LocalAws local) throws Exception {
+        // a budget shorter than one provider call (the provider timeout): the DELETE makes no provider call at all
+        try (OAuthWorld tight = new OAuthWorld(local, "ConnectionsFunction",
+                Map.of("PROVIDER_TIMEOUT_MS", "2000", "REVOCATION_BUDGET_SECONDS", "1"))) {
+            Connection c = tight.oauthConnection("acct-budget", Duration.ofHours(1));
+            String refreshToken = tight.tokens(c).get("refreshToken");
+            tight.services.revocations().revoke(c, "revoked_by_user");
+
+            assertThat(tight.reload(c).status()).isEqualTo(ConnectionStatus.REVOKED);
+            assertThat(tight.provider.revocationCalls()).as("no call that could outlast the budget").isZero();
+            RevocationWork left = pending.find(c.id()).orElseThrow();
+            assertThat(left.done()).isEmpty();
+            assertThat(left.nextAttemptAt()).as("due at once").isBeforeOrEqualTo(tight.clock.instant());
+
+            // the retry run: the same service with the refresher's budget (the template gives it 60 s)
+            Map<String, String> env = new java.util.HashMap<>(local.environmentOf("RefresherFunction"));
+            env.put("CATALOG_FILE", tight.config.catalogFile().orElseThrow().toString());
+            env.put("OUTBOUND_ALLOW_LOOPBACK", "true");
+            env.put("OAUTH_REDIRECT_URI", "http://127.0.0.1:9/oauth/callback");
+            env.put("PROVIDER_TIMEOUT_MS", "2000");
+            var retryRun = new app.connections.wiring.Services(app.connections.platform.Config.from(env),
+                    new app.connections.platform.aws.AwsClients(), tight.clock);
+            tight.clock.advance(Duration.ofMinutes(1));
+            retryRun.revocations().retryDue();
+
+            assertThat(tight.provider.wasRevoked(refreshToken)).isTrue();
+            assertThat(pending.find(c.id())).isEmpty();
+        }
+    }
+
     /** A reconnect session started and consented to as the same account: the provider's redirect back. */
     private Map<String, String> consentToReconnect(app.connections.oauth.ConnectFlow flow, Connection c) throws Exception {
         var session = flow.createSession(world.admin(), app.connections.connection.Target.workspace(world.workspace),
