@@ -57,6 +57,7 @@ public final class StreamDelivery {
     private final String streamArn;
     private final List<JsonNode> patterns = new ArrayList<>();
     private final Map<String, String> positions = new HashMap<>(); // shard -> iterator
+    private final Map<String, String> lastRead = new HashMap<>(); // shard -> sequence number of the last record read
     private final List<Map<String, Object>> held = new ArrayList<>(); // records read and not yet delivered
     private int failedAttempts;
     private Target target;
@@ -200,14 +201,35 @@ public final class StreamDelivery {
         int reads = 0;
         for (Shard shard : shards) {
             String iterator = positions.get(shard.shardId());
-            if (iterator == null) {
-                iterator = streams.getShardIterator(b -> b.streamArn(streamArn).shardId(shard.shardId())
-                        .shardIteratorType(event.startingPosition())).shardIterator();
+            try {
+                if (iterator == null) {
+                    String after = lastRead.get(shard.shardId());
+                    iterator = streams.getShardIterator(b -> {
+                        b.streamArn(streamArn).shardId(shard.shardId());
+                        if (after == null) {
+                            b.shardIteratorType(event.startingPosition());
+                        } else {
+                            b.shardIteratorType("AFTER_SEQUENCE_NUMBER").sequenceNumber(after);
+                        }
+                    }).shardIterator();
+                }
+            } catch (software.amazon.awssdk.core.exception.SdkException e) {
+                log.accept("[stream] " + event.functionLogicalId() + " could not position on shard " + shard.shardId() + ": " + e);
+                continue;
             }
             while (iterator != null && reads++ < MAX_READS_PER_PUMP) {
                 String current = iterator;
-                GetRecordsResponse r = streams.getRecords(b -> b.shardIterator(current).limit(1000));
+                GetRecordsResponse r;
+                try {
+                    r = streams.getRecords(b -> b.shardIterator(current).limit(1000));
+                } catch (software.amazon.awssdk.core.exception.SdkException e) {
+                    // an iterator that expired (or a trimmed position): position again after the last record read
+                    log.accept("[stream] " + event.functionLogicalId() + " GetRecords failed, repositioning: " + e);
+                    positions.remove(shard.shardId());
+                    break;
+                }
                 for (Record record : r.records()) {
+                    lastRead.put(shard.shardId(), record.dynamodb().sequenceNumber());
                     Map<String, Object> lambdaRecord = lambdaRecord(record);
                     if (selected(lambdaRecord)) {
                         held.add(lambdaRecord);
