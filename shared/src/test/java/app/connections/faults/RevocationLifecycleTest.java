@@ -295,6 +295,35 @@ class RevocationLifecycleTest {
         }
     }
 
+    @Test
+    void aPendingRevocationRecordedBeforeTheShardsIsFinishedByTheRetryRun() throws Exception {
+        Connection c = world.oauthConnection("acct-legacy", Duration.ofHours(1));
+        String refreshToken = world.tokens(c).get("refreshToken");
+        world.store.update(world.reload(c).revoked("revoked_by_user", world.clock.instant()));
+        // as the previous release recorded it: one partition, a time-ordered key, a pointer item
+        var dynamo = world.local.clients().dynamo();
+        String at = String.format("%015d", world.clock.instant().toEpochMilli()) + "#" + c.id();
+        dynamo.putItem(b -> b.tableName(world.config.tableName()).item(Map.of("pk", s("REVOCATIONS"), "sk", s(at),
+                "type", s("pending-revocation"), "connectionId", s(c.id()),
+                "attempts", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromN("1"),
+                "nextAttemptAt", s(world.clock.instant().toString()))));
+        dynamo.putItem(b -> b.tableName(world.config.tableName()).item(Map.of("pk", s("REVOCATION#" + c.id()), "sk", s("POINTER"),
+                "at", s(at))));
+
+        world.clock.advance(Duration.ofMinutes(1));
+        revocations.retryDue();
+
+        assertThat(world.provider.wasRevoked(refreshToken)).isTrue();
+        assertThat(deletionScheduled(c)).isTrue();
+        assertThat(pending.find(c.id())).isEmpty();
+        assertThat(dynamo.getItem(b -> b.tableName(world.config.tableName())
+                .key(Map.of("pk", s("REVOCATIONS"), "sk", s(at)))).item()).as("the old record is gone").isNullOrEmpty();
+    }
+
+    private static software.amazon.awssdk.services.dynamodb.model.AttributeValue s(String v) {
+        return software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(v);
+    }
+
     /** A reconnect session started and consented to as the same account: the provider's redirect back. */
     private Map<String, String> consentToReconnect(app.connections.oauth.ConnectFlow flow, Connection c) throws Exception {
         var session = flow.createSession(world.admin(), app.connections.connection.Target.workspace(world.workspace),

@@ -57,6 +57,7 @@ public final class DynamoPendingRevocations implements PendingRevocations {
 
     @Override
     public List<RevocationWork> due(Instant now, int limit) {
+        adoptLegacy();
         List<RevocationWork> due = new ArrayList<>();
         int start = Math.floorMod(firstShard.getAndIncrement(), RevocationWorkItems.SHARDS);
         int perShard = Math.max(1, (limit + RevocationWorkItems.SHARDS - 1) / RevocationWorkItems.SHARDS);
@@ -85,6 +86,28 @@ public final class DynamoPendingRevocations implements PendingRevocations {
         }
         due.sort(Comparator.comparing(RevocationWork::nextAttemptAt));
         return due.size() > limit ? List.copyOf(due.subList(0, limit)) : due;
+    }
+
+    /**
+     * Pending revocations recorded before the shards (one {@code REVOCATIONS} partition, {@code sk =
+     * <epoch ms>#<connectionId>}, with a {@code REVOCATION#<id>/POINTER} item) become shard items
+     * with their attempts and next attempt, nothing done yet; a bounded page per run.
+     */
+    private void adoptLegacy() {
+        var legacy = dynamo.query(b -> b.tableName(table).limit(100).keyConditionExpression("pk = :pk")
+                .expressionAttributeValues(Map.of(":pk", s("REVOCATIONS")))).items();
+        for (Map<String, AttributeValue> item : legacy) {
+            String connectionId = item.get("connectionId").s();
+            RevocationWork work = new RevocationWork(connectionId, java.util.Set.of(), Integer.parseInt(item.get("attempts").n()),
+                    Instant.parse(item.get("nextAttemptAt").s()));
+            try {
+                dynamo.putItem(b -> b.tableName(table).item(RevocationWorkItems.item(work)).conditionExpression("attribute_not_exists(pk)"));
+            } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException alreadyAdopted) {
+                // a newer record of the same work exists: keep it
+            }
+            dynamo.deleteItem(b -> b.tableName(table).key(Map.of("pk", item.get("pk"), "sk", item.get("sk"))));
+            dynamo.deleteItem(b -> b.tableName(table).key(Map.of("pk", s("REVOCATION#" + connectionId), "sk", s("POINTER"))));
+        }
     }
 
     @Override
