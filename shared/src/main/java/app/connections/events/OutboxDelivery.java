@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Delivers the events of one batch of outbox records (in stream order) to the bus, in batches of
  * {@link EventBus#MAX_BATCH}: returns the ids of the records not delivered, so the stream hands them
- * (and those after them) to the next invocation. One log line per event not delivered; the lag of
+ * (and those after them) to the next invocation. After a batch that failed, the later ones are not
+ * sent but reported with it: the stream resumes from the first record reported anyway. One log line per event not delivered; the lag of
  * the batch (now − the oldest record's stream time) is measured as {@link Metric#OUTBOX_LAG}.
  */
 public final class OutboxDelivery {
@@ -41,6 +42,11 @@ public final class OutboxDelivery {
         Set<String> failed = new LinkedHashSet<>();
         for (int i = 0; i < events.size(); i += EventBus.MAX_BATCH) {
             List<OutboxEvent> batch = new ArrayList<>(events.subList(i, Math.min(events.size(), i + EventBus.MAX_BATCH)));
+            if (!failed.isEmpty()) {
+                // the stream resumes from the first record reported: what follows it is not sent now (it would be sent twice)
+                batch.forEach(e -> failed.add(e.id()));
+                continue;
+            }
             try {
                 Set<String> refused = bus.publish(batch);
                 for (OutboxEvent e : batch) {
