@@ -67,7 +67,8 @@ public final class Revocations {
 
     /**
      * Revokes. Revoking a REVOKED connection publishes nothing again; it resumes the work left
-     * from the first revoke, if any (a crash or timeout stopped it).
+     * from the first revoke, if any (a crash or timeout stopped it), unless that work is backing
+     * off from a failed provider attempt (repeated DELETEs do not use up its attempts).
      */
     public Connection revoke(Connection connection, String reason) {
         Instant deadline = clock.instant().plus(budget);
@@ -76,7 +77,8 @@ public final class Revocations {
             Connection current = attempt == 0 ? connection : store.find(connection.id()).orElse(connection);
             if (current.status() == ConnectionStatus.REVOKED) {
                 stored[0] = current;
-                return pending.find(current.id()); // revoked before: resume what is left, publish nothing
+                // revoked before: resume what is left (unless it is backing off from a failed attempt), publish nothing
+                return pending.find(current.id()).filter(w -> !w.nextAttemptAt().isAfter(clock.instant()));
             }
             Instant now = clock.instant();
             Connection revoked = current.revoked(reason, now);
@@ -131,7 +133,7 @@ public final class Revocations {
                 LOG.atError().addKeyValue("connectionId", w.connectionId()).addKeyValue("attempts", w.attempts() + 1)
                         .log("pending revocation failed: {}", e.toString());
                 try {
-                    failedAttempt(c(w), pending.find(w.connectionId()).orElse(w), e.getClass().getSimpleName());
+                    failedAttempt(store.find(w.connectionId()), pending.find(w.connectionId()).orElse(w), e.getClass().getSimpleName());
                 } catch (RuntimeException again) {
                     LOG.atError().addKeyValue("connectionId", w.connectionId())
                             .log("pending revocation could not be rescheduled: {}", again.toString());
@@ -139,10 +141,6 @@ public final class Revocations {
             }
         }
         return taken;
-    }
-
-    private Optional<Connection> c(RevocationWork w) {
-        return store.find(w.connectionId());
     }
 
     /** Best effort: revokes a refresh token a rotation has just replaced. */
