@@ -2,10 +2,18 @@ package app.connections.connection;
 
 import app.connections.platform.StaleVersion;
 import app.connections.catalog.CredentialKind;
+import app.connections.events.ConnectionEvent;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-/** Port: where connection records live. Writes are conditional; nothing is overwritten blindly. */
+/**
+ * Port: where connection records live. Writes are conditional; nothing is overwritten blindly.
+ * Every write commits, in one transaction, the events it implies (the outbox, delivered afterwards
+ * at least once) and the copies of the connection kept on its grants. No write changes a REVOKED
+ * connection (a condition of the write itself): one that finds it REVOKED fails with
+ * {@code InvalidState("connection_revoked")}.
+ */
 public interface ConnectionStore {
     /**
      * Saves a new connection. Fails with {@link StaleVersion} if the
@@ -17,13 +25,23 @@ public interface ConnectionStore {
      * Saves a new connection together with the claim on its external identity, atomically: of two
      * concurrent creates for the same identity exactly one wins; the other learns who holds it.
      */
-    IdentityClaim createClaiming(Connection connection, IdentityKey identity);
+    default IdentityClaim createClaiming(Connection connection, IdentityKey identity) {
+        return createClaiming(connection, identity, List.of());
+    }
+
+    /** As above, committing {@code events} with it when it is claimed. */
+    IdentityClaim createClaiming(Connection connection, IdentityKey identity, List<ConnectionEvent> events);
 
     /**
      * Saves a change to a connection (read at its version) together with a new claim on its
      * external identity, atomically; like {@link #createClaiming} when another connection holds it.
      */
-    IdentityClaim updateClaiming(Connection connection, IdentityKey identity);
+    default IdentityClaim updateClaiming(Connection connection, IdentityKey identity) {
+        return updateClaiming(connection, identity, List.of());
+    }
+
+    /** As above, committing {@code events} with it when it is claimed. */
+    IdentityClaim updateClaiming(Connection connection, IdentityKey identity, List<ConnectionEvent> events);
 
     /** Removes a connection that never left PENDING (a connect flow that ended without one). */
     void deletePending(String connectionId);
@@ -35,10 +53,26 @@ public interface ConnectionStore {
      * Saves a change to a connection read at {@code connection.version()}. Fails with {@link StaleVersion} when someone else
      * changed it since. Returns the stored record with its new version.
      */
-    Connection update(Connection connection);
+    default Connection update(Connection connection) {
+        return update(connection, List.of());
+    }
+
+    /** As above, committing {@code events} (the outbox) in the same transaction. */
+    Connection update(Connection connection, List<ConnectionEvent> events);
 
     /** Like {@link #update} and, in the same transaction, gives up the identity so a later connect starts afresh. */
-    Connection updateReleasing(Connection connection, IdentityKey identity);
+    default Connection updateReleasing(Connection connection, IdentityKey identity) {
+        return updateReleasing(connection, identity, List.of());
+    }
+
+    Connection updateReleasing(Connection connection, IdentityKey identity, List<ConnectionEvent> events);
+
+    /**
+     * Saves a connection turned REVOKED (read at its version), in one transaction with its events,
+     * the release of its identity (when it has one) and the revocation work still to do (if any).
+     */
+    Connection revoke(Connection revoked, Optional<IdentityKey> release, List<ConnectionEvent> events,
+                      Optional<RevocationWork> work);
 
     Optional<Connection> find(String connectionId);
 

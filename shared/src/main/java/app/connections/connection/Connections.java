@@ -5,7 +5,6 @@ import app.connections.auth.BuilderUser;
 import app.connections.catalog.App;
 import app.connections.catalog.AppCatalog;
 import app.connections.events.ConnectionEvent;
-import app.connections.events.EventPublisher;
 import app.connections.platform.InvalidField;
 import app.connections.platform.InvalidState;
 import app.connections.connection.lifecycle.Revocations;
@@ -41,14 +40,13 @@ public final class Connections {
     private final Vault vault;
     private final ApiKeyCheck keyCheck;
     private final Fingerprinter fingerprinter;
-    private final EventPublisher events;
     private final Reauthorizations reauthorizations;
     private final Revocations revocations;
     private final Clock clock;
     private final int recoveryWindowDays;
 
     public Connections(ConnectionStore store, WorkspaceAccess access, AppCatalog catalog, Vault vault, ApiKeyCheck keyCheck,
-                       Fingerprinter fingerprinter, EventPublisher events, Reauthorizations reauthorizations,
+                       Fingerprinter fingerprinter, Reauthorizations reauthorizations,
                        Revocations revocations, Clock clock, int recoveryWindowDays) {
         this.store = store;
         this.access = new ConnectionAccess(access, store);
@@ -56,7 +54,6 @@ public final class Connections {
         this.vault = vault;
         this.keyCheck = keyCheck;
         this.fingerprinter = fingerprinter;
-        this.events = events;
         this.reauthorizations = reauthorizations;
         this.revocations = revocations;
         this.clock = clock;
@@ -100,11 +97,9 @@ public final class Connections {
         Connection fresh = Connection.create(id, accountId, workspaceId, target.scope(), app.key(), label, kind,
                 ConnectionStatus.ACTIVE, fields, caller.userId(), now)
                 .withCredential(fields, secret, fingerprint, now).withExternalIdentity(identity, checked.display());
-        return switch (store.createClaiming(fresh, identityKey)) {
-            case ConnectionStore.IdentityClaim.Claimed claimed -> {
-                events.publish(ConnectionEvents.of(ConnectionEvent.CREATED, claimed.connection(), null, now));
-                yield new ConnectResult.Created(claimed.connection());
-            }
+        return switch (store.createClaiming(fresh, identityKey,
+                java.util.List.of(ConnectionEvents.of(ConnectionEvent.CREATED, fresh, null, now)))) {
+            case ConnectionStore.IdentityClaim.Claimed claimed -> new ConnectResult.Created(claimed.connection());
             case ConnectionStore.IdentityClaim.HeldBy held -> {
                 // Lost a race with a concurrent connect of the same account: keep theirs, drop our secret.
                 vault.scheduleDeletion(secret, recoveryWindowDays);
@@ -181,11 +176,11 @@ public final class Connections {
             if (changed) {
                 vault.putVersion(ref, new SecretOwner(existing.accountId(), existing.workspaceId(), existing.id(), existing.app()), credential);
             }
-            Connection updated = store.update(existing.withCredential(fields, ref, fingerprint, now)
-                    .withExternalAccount(display).activated(now));
-            if (existing.status() == ConnectionStatus.ERROR) {
-                reauthorizations.announce(updated, now);
-            }
+            Connection toWrite = existing.withCredential(fields, ref, fingerprint, now).withExternalAccount(display).activated(now);
+            Optional<Reauthorizations.Announcement> announcement = existing.status() == ConnectionStatus.ERROR
+                    ? Optional.of(reauthorizations.announcement(toWrite, now)) : Optional.empty();
+            Connection updated = store.update(toWrite, announcement.map(a -> java.util.List.of(a.event())).orElse(java.util.List.of()));
+            announcement.ifPresent(reauthorizations::announced);
             return updated;
         });
     }

@@ -9,7 +9,6 @@ import app.connections.connection.ConnectionStatus;
 import app.connections.connection.ConnectionStore;
 import app.connections.connection.Scope;
 import app.connections.events.ConnectionEvent;
-import app.connections.events.EventPublisher;
 import app.connections.platform.InvalidState;
 import app.connections.platform.NotVisible;
 import app.connections.workspace.Workspace;
@@ -37,18 +36,16 @@ public final class Grants {
     private final SpendLedger ledger;
     private final WorkspaceRegistry workspaces;
     private final AppCatalog catalog;
-    private final EventPublisher events;
     private final Clock clock;
     private final Duration reservationTtl;
 
     public Grants(ConnectionStore connections, GrantStore grants, SpendLedger ledger, WorkspaceRegistry workspaces,
-                  AppCatalog catalog, EventPublisher events, Clock clock, Duration reservationTtl) {
+                  AppCatalog catalog, Clock clock, Duration reservationTtl) {
         this.connections = connections;
         this.grants = grants;
         this.ledger = ledger;
         this.workspaces = workspaces;
         this.catalog = catalog;
-        this.events = events;
         this.clock = clock;
         this.reservationTtl = reservationTtl;
     }
@@ -70,7 +67,15 @@ public final class Grants {
             throw new InvalidState("connection_revoked", "a revoked connection cannot be granted");
         }
         Instant now = clock.instant();
-        boolean created = grants.put(new Grant(c.id(), accountId, workspaceId, capMicros, now, now), c);
+        // the copy is written only over the connection version it copies: a revoke (or any change) meanwhile
+        // makes the put fail, and it is decided again on the connection as it now is
+        boolean created = app.connections.connection.VersionedWrites.retryOnStale(attempt -> {
+            Connection current = attempt == 0 ? c : connections.find(c.id()).orElseThrow(() -> new NotVisible("connection"));
+            if (current.status() == ConnectionStatus.REVOKED) {
+                throw new InvalidState("connection_revoked", "a revoked connection cannot be granted");
+            }
+            return grants.put(new Grant(current.id(), accountId, workspaceId, capMicros, now, now), current);
+        });
         return new Granted(view(grants.find(c.id(), workspaceId).orElseThrow()), created);
     }
 
@@ -148,11 +153,12 @@ public final class Grants {
         return switch (r) {
             case SpendLedger.Reservation.Reserved reserved -> new Metering.Reserved(reserved.reservationId());
             case SpendLedger.Reservation.CapReached reached -> {
-                if (ledger.firstTimeCapReached(grant.connectionId(), grant.workspaceId(), month)) {
-                    events.publish(new ConnectionEvent(CAP_REACHED, Map.of("connectionId", c.id(), "accountId", c.accountId(),
-                            "workspaceId", grant.workspaceId(), "app", c.app(), "month", month,
-                            "monthlySpendCapUsd", Money.dollars(cap), "time", now.toString())));
-                }
+                // one per grant and month: the id names them, and the record that it was reached commits it
+                ledger.firstTimeCapReached(grant.connectionId(), grant.workspaceId(), month,
+                        new ConnectionEvent(c.id() + ":" + grant.workspaceId() + ":" + month + ":grant-spend-cap-reached",
+                                CAP_REACHED, Map.of("connectionId", c.id(), "accountId", c.accountId(),
+                                "workspaceId", grant.workspaceId(), "app", c.app(), "month", month,
+                                "monthlySpendCapUsd", Money.dollars(cap), "time", now.toString())));
                 yield new Metering.CapReached();
             }
         };

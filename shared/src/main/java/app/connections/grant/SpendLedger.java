@@ -30,8 +30,12 @@ public interface SpendLedger {
 
     MonthSpend spend(String connectionId, String workspaceId, String month);
 
-    /** Records that the month's cap was reached; true only the first time (one event per grant and month). */
-    boolean firstTimeCapReached(String connectionId, String workspaceId, String month);
+    /**
+     * Records that the month's cap was reached, committing {@code event} with that record (the
+     * outbox); true only the first time (one event per grant and month).
+     */
+    boolean firstTimeCapReached(String connectionId, String workspaceId, String month,
+                                app.connections.events.ConnectionEvent event);
 
     sealed interface Reservation {
         record Reserved(String reservationId) implements Reservation {

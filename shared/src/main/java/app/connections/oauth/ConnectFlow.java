@@ -20,7 +20,6 @@ import app.connections.platform.StaleVersion;
 import app.connections.connection.VersionedWrites;
 import app.connections.connection.TokenSchedule;
 import app.connections.events.ConnectionEvent;
-import app.connections.events.EventPublisher;
 import app.connections.platform.InvalidField;
 import app.connections.platform.NotVisible;
 import app.connections.connection.lifecycle.Reauthorizations;
@@ -33,6 +32,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -57,7 +57,6 @@ public final class ConnectFlow {
     private final TokenEndpoint tokenEndpoint;
     private final IdentityReader identities;
     private final Vault vault;
-    private final EventPublisher events;
     private final Reauthorizations reauthorizations;
     private final Clock clock;
     private final URI redirectUri;
@@ -67,7 +66,7 @@ public final class ConnectFlow {
 
     public ConnectFlow(ConnectSessionStore sessions, ConnectionStore connections, ConnectionAccess access, AppCatalog catalog,
                        OAuthClients clients, TokenEndpoint tokenEndpoint, IdentityReader identities, Vault vault,
-                       EventPublisher events, Reauthorizations reauthorizations, Clock clock, URI redirectUri,
+                       Reauthorizations reauthorizations, Clock clock, URI redirectUri,
                        int recoveryWindowDays, RefreshTiming timing, CodeSeal codes) {
         this.timing = timing;
         this.codes = codes;
@@ -79,7 +78,6 @@ public final class ConnectFlow {
         this.tokenEndpoint = tokenEndpoint;
         this.identities = identities;
         this.vault = vault;
-        this.events = events;
         this.reauthorizations = reauthorizations;
         this.clock = clock;
         this.redirectUri = redirectUri;
@@ -370,17 +368,16 @@ public final class ConnectFlow {
         SecretRef secret = vault.create(owner(pending), tokens.credential());
         ConnectionStore.IdentityClaim claim;
         try {
-            claim = connections.updateClaiming(pending.authorized(identity, account.display(), session.userId(), secret,
-                    schedule(tokens, now), now), key);
+            Connection authorized = pending.authorized(identity, account.display(), session.userId(), secret,
+                    schedule(tokens, now), now);
+            claim = connections.updateClaiming(authorized, key,
+                    List.of(ConnectionEvents.of(ConnectionEvent.CREATED, authorized, "authorized", now)));
         } catch (RuntimeException e) {
             discardUnlessReferenced(pendingId, secret);
             throw e;
         }
         return switch (claim) {
-            case ConnectionStore.IdentityClaim.Claimed claimed -> {
-                events.publish(ConnectionEvents.of(ConnectionEvent.CREATED, claimed.connection(), "authorized", now));
-                yield claimed.connection().id();
-            }
+            case ConnectionStore.IdentityClaim.Claimed claimed -> claimed.connection().id();
             case ConnectionStore.IdentityClaim.HeldBy held -> {
                 vault.scheduleDeletion(secret, recoveryWindowDays);
                 yield reauthorize(held.connectionId(), session, tokens, account, key, false, now);
@@ -415,9 +412,12 @@ public final class ConnectFlow {
                 }
                 Connection updated = existing.authorized(account.identity(), account.display(), session.userId(), ref,
                         schedule(tokens, now), now);
+                Optional<Reauthorizations.Announcement> announcement = existing.status() == ConnectionStatus.ERROR
+                        ? Optional.of(reauthorizations.announcement(updated, now)) : Optional.empty();
+                List<ConnectionEvent> events = announcement.map(a -> List.of(a.event())).orElse(List.of());
                 Connection stored;
                 if (claiming[0]) {
-                    switch (connections.updateClaiming(updated, key)) {
+                    switch (connections.updateClaiming(updated, key, events)) {
                         case ConnectionStore.IdentityClaim.Claimed c -> stored = c.connection();
                         case ConnectionStore.IdentityClaim.HeldBy h when h.connectionId().equals(connectionId) -> {
                             // a concurrent reconnect of this same connection claimed the account first: not
@@ -429,15 +429,18 @@ public final class ConnectFlow {
                                 "another connection holds this account", null);
                     }
                 } else {
-                    stored = connections.update(updated);
+                    stored = connections.update(updated, events);
                 }
-                if (existing.status() == ConnectionStatus.ERROR) {
-                    reauthorizations.announce(stored, now);
-                }
+                announcement.ifPresent(reauthorizations::announced);
                 return stored.id();
             });
         } catch (StaleVersion e) {
             throw new OAuthFlowException("concurrent_update", "the connection kept changing; try again", e);
+        } catch (app.connections.platform.InvalidState e) {
+            if ("connection_revoked".equals(e.code())) { // the write's own condition: a revoke landed first
+                throw new OAuthFlowException("connection_revoked", "the connection was revoked meanwhile", e);
+            }
+            throw e;
         }
     }
 

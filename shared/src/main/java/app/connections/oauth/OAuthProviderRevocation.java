@@ -43,6 +43,16 @@ public final class OAuthProviderRevocation implements ProviderRevocation {
     }
 
     @Override
+    public Result revokeAccessToken(Connection c, String accessToken) {
+        Optional<App> app = catalog.find(c.app());
+        Optional<OAuthClient> client = app.flatMap(a -> clients.find(a.key()));
+        if (app.isEmpty() || client.isEmpty()) {
+            return Result.UNSUPPORTED;
+        }
+        return map(endpoint.revoke(app.get(), client.get(), accessToken, "access_token", c.fields()));
+    }
+
+    @Override
     public Result revokeRefreshToken(Connection c, String refreshToken) {
         Optional<App> app = catalog.find(c.app());
         Optional<OAuthClient> client = app.flatMap(a -> clients.find(a.key()));

@@ -10,7 +10,8 @@ import java.util.Optional;
  * start-up with the variable's name, never later on a request path.
  *
  * @param tableName DynamoDB table holding every item type
- * @param eventBusName EventBridge bus for connection events
+ * @param eventBusName EventBridge bus the outbox delivers events to ({@code EVENT_BUS_NAME}; only the outbox
+ *     function has it, empty elsewhere: no other function publishes)
  * @param kmsKeyId KMS key (id, ARN or alias) for connection secrets
  * @param secretNamePrefix every secret is named {@code <prefix>/<accountId>/<connectionId>}
  * @param builderOrigin exact origin of the visual builder
@@ -37,6 +38,8 @@ import java.util.Optional;
  *     default, or {@code DynamoDB}; docs/scale.md)
  * @param observability log level, service name, debug sampling and metrics namespace ({@code LOG_LEVEL},
  *     {@code SERVICE_NAME}, {@code LOG_DEBUG_SAMPLE_RATE}, {@code METRICS_NAMESPACE})
+ * @param revocationBudget provider time one invocation's revocations may spend, under the function's timeout
+ *     ({@code REVOCATION_BUDGET_SECONDS}, default 12); work left when it is spent stays recorded and due
  */
 public record Config(String tableName, String eventBusName, String kmsKeyId, String secretNamePrefix,
                      String builderOrigin, Optional<Path> catalogFile, String fingerprintKeyId,
@@ -44,7 +47,7 @@ public record Config(String tableName, String eventBusName, String kmsKeyId, Str
                      java.time.Duration refreshPeriod, java.time.Duration refreshKeepAlive, java.time.Duration refreshMinInterval,
                      double refreshWriteBudget, int refreshParallelism, java.time.Duration reservationTtl, java.time.Duration providerTimeout,
                      boolean outboundAllowLoopback, java.time.Duration credentialCacheTtl, String vaultMode,
-                     Observability observability) {
+                     Observability observability, java.time.Duration revocationBudget) {
 
     public Config {
         Objects.requireNonNull(tableName, "tableName");
@@ -80,7 +83,7 @@ public record Config(String tableName, String eventBusName, String kmsKeyId, Str
     public static Config from(Map<String, String> env) {
         return new Config(
                 required(env, "TABLE_NAME"),
-                required(env, "EVENT_BUS_NAME"),
+                env.getOrDefault("EVENT_BUS_NAME", ""),
                 required(env, "KMS_KEY_ID"),
                 required(env, "SECRET_NAME_PREFIX"),
                 required(env, "BUILDER_ORIGIN"),
@@ -99,7 +102,8 @@ public record Config(String tableName, String eventBusName, String kmsKeyId, Str
                 Boolean.parseBoolean(env.getOrDefault("OUTBOUND_ALLOW_LOOPBACK", "false")),
                 java.time.Duration.ofSeconds(Long.parseLong(env.getOrDefault("CREDENTIAL_CACHE_SECONDS", "60"))),
                 env.getOrDefault("VAULT_MODE", "SecretsManager"),
-                Observability.from(env));
+                Observability.from(env),
+                java.time.Duration.ofSeconds(Long.parseLong(env.getOrDefault("REVOCATION_BUDGET_SECONDS", "12"))));
     }
 
     private static String required(Map<String, String> env, String name) {

@@ -36,7 +36,13 @@ public enum Metric {
     /** API answers 500–599, by route. */
     API_SERVER_ERRORS("ApiServerErrors", Unit.COUNT, List.of("route")),
     /** AWS requests that failed throttled after the SDK's retries, by service. */
-    AWS_THROTTLES("AwsThrottles", Unit.COUNT, List.of("service"));
+    AWS_THROTTLES("AwsThrottles", Unit.COUNT, List.of("service")),
+    /** How long after its write an outbox event was handed to the bus (the oldest of a stream batch). */
+    OUTBOX_LAG("OutboxLag", Unit.SECONDS, List.of()),
+    /** Outbox events the bus did not take in one delivery (retried by the stream). */
+    OUTBOX_DELIVERY_FAILURES("OutboxDeliveryFailures", Unit.COUNT, List.of()),
+    /** Pending provider revocations given up after their last attempt. */
+    REVOCATIONS_GIVEN_UP("RevocationsGivenUp", Unit.COUNT, List.of());
 
     /** The units the service uses (CloudWatch's names). */
     public enum Unit { COUNT, MILLISECONDS, SECONDS }

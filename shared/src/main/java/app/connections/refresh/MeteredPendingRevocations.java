@@ -1,6 +1,8 @@
 package app.connections.refresh;
 
+import app.connections.connection.RevocationWork;
 import app.connections.connection.lifecycle.PendingRevocations;
+import app.connections.events.ConnectionEvent;
 import app.connections.platform.Metric;
 import app.connections.platform.Metrics;
 import java.time.Clock;
@@ -27,13 +29,24 @@ public final class MeteredPendingRevocations implements PendingRevocations {
     }
 
     @Override
-    public void put(Pending p) {
-        pending.put(p);
+    public java.util.Optional<RevocationWork> find(String connectionId) {
+        return pending.find(connectionId);
     }
 
     @Override
-    public List<Pending> due(Instant now, int limit) {
-        List<Pending> due = pending.due(now, limit);
+    public void save(RevocationWork work) {
+        pending.save(work);
+    }
+
+    @Override
+    public void giveUp(RevocationWork work, ConnectionEvent event) {
+        pending.giveUp(work, event);
+        metrics.count(Metric.REVOCATIONS_GIVEN_UP);
+    }
+
+    @Override
+    public List<RevocationWork> due(Instant now, int limit) {
+        List<RevocationWork> due = pending.due(now, limit);
         metrics.record(Metric.PENDING_REVOCATIONS, due.size());
         Duration oldest = due.stream().map(p -> age(p, clock.instant())).max(Duration::compareTo).orElse(Duration.ZERO);
         metrics.timing(Metric.PENDING_REVOCATION_AGE, oldest);
@@ -41,7 +54,7 @@ public final class MeteredPendingRevocations implements PendingRevocations {
     }
 
     /** At least this long since the connection was revoked. */
-    static Duration age(Pending p, Instant now) {
+    static Duration age(RevocationWork p, Instant now) {
         long backoffMinutes = 0;
         for (int attempt = 0; attempt < p.attempts(); attempt++) {
             backoffMinutes += 1L << Math.min(attempt, 10);

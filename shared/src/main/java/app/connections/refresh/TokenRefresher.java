@@ -14,7 +14,6 @@ import app.connections.platform.logging.LogFields;
 import app.connections.connection.TokenSchedule;
 import app.connections.connection.VersionedWrites;
 import app.connections.events.ConnectionEvent;
-import app.connections.events.EventPublisher;
 import app.connections.oauth.OAuthClient;
 import app.connections.oauth.OAuthClients;
 import app.connections.oauth.OAuthTokens;
@@ -65,7 +64,6 @@ public final class TokenRefresher {
     private final AppCatalog catalog;
     private final OAuthClients clients;
     private final TokenEndpoint tokens;
-    private final EventPublisher events;
     private final AppAlarms alarms;
     private final WriteBudget budget;
     private final RefreshPolicy policy;
@@ -73,14 +71,14 @@ public final class TokenRefresher {
     private final Metrics metrics;
 
     public TokenRefresher(ConnectionStore store, LeaseStore leases, Vault vault, AppCatalog catalog, OAuthClients clients,
-                          TokenEndpoint tokens, EventPublisher events, AppAlarms alarms, WriteBudget budget,
+                          TokenEndpoint tokens, AppAlarms alarms, WriteBudget budget,
                           RefreshPolicy policy, Clock clock) {
-        this(store, leases, vault, catalog, clients, tokens, events, alarms, budget, policy, clock, Metrics.NONE);
+        this(store, leases, vault, catalog, clients, tokens, alarms, budget, policy, clock, Metrics.NONE);
     }
 
     /** @param metrics refreshes by outcome, token-endpoint latency, invalid_client, reauthorizations required */
     public TokenRefresher(ConnectionStore store, LeaseStore leases, Vault vault, AppCatalog catalog, OAuthClients clients,
-                          TokenEndpoint tokens, EventPublisher events, AppAlarms alarms, WriteBudget budget,
+                          TokenEndpoint tokens, AppAlarms alarms, WriteBudget budget,
                           RefreshPolicy policy, Clock clock, Metrics metrics) {
         this.metrics = metrics;
         this.store = store;
@@ -89,7 +87,6 @@ public final class TokenRefresher {
         this.catalog = catalog;
         this.clients = clients;
         this.tokens = tokens;
-        this.events = events;
         this.alarms = alarms;
         this.budget = budget;
         this.policy = policy;
@@ -306,11 +303,20 @@ public final class TokenRefresher {
      * check) is recognised; any other change wins and is returned as stored, not applied.
      */
     private Saved save(Connection read, UnaryOperator<Connection> change) {
+        return save(read, change, intended -> java.util.List.of());
+    }
+
+    /** As above, committing the events {@code implied} by the change with it (the outbox). */
+    private Saved save(Connection read, UnaryOperator<Connection> change,
+                       java.util.function.Function<Connection, java.util.List<ConnectionEvent>> implied) {
         Connection[] base = {read};
         return VersionedWrites.retryOnStale(attempt -> {
             Connection intended = change.apply(base[0]);
             try {
-                return new Saved(store.update(intended), true);
+                return new Saved(store.update(intended, implied.apply(intended)), true);
+            } catch (app.connections.platform.InvalidState revoked) {
+                // the write's own condition: a REVOKED connection is never written again
+                return new Saved(store.find(read.id()).orElseThrow(() -> revoked), false);
             } catch (StaleVersion e) {
                 Connection stored = store.find(read.id()).orElseThrow(() -> e);
                 if (stored.equals(intended.withVersion(intended.version() + 1))) {
@@ -359,10 +365,10 @@ public final class TokenRefresher {
 
     /** ACTIVE→ERROR happens once (a version-checked write under the lease), so the alert goes out once. */
     private RefreshOutcome toError(Connection c, String reason, Instant now) {
-        Saved saved = save(c, x -> x.markedError(reason, now));
+        Saved saved = save(c, x -> x.markedError(reason, now),
+                intended -> java.util.List.of(ConnectionEvents.of(ConnectionEvent.REAUTHORIZATION_REQUIRED, intended, reason, now)));
         if (saved.applied()) {
             metrics.count(Metric.REAUTHORIZATIONS_REQUIRED, c.app());
-            events.publish(ConnectionEvents.of(ConnectionEvent.REAUTHORIZATION_REQUIRED, saved.connection(), reason, now));
         }
         return new RefreshOutcome.Failed(saved.connection(), reason);
     }

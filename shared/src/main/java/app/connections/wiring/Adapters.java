@@ -57,7 +57,7 @@ final class Adapters {
         aws.countThrottles(metrics);
         this.catalog = AwsClients.memoize(() -> AppCatalog.load(config.catalogFile()));
         this.store = AwsClients.memoize(() -> new DynamoConnectionStore(aws.dynamo(), config.tableName(),
-                new GrantItems(aws.dynamo(), config.tableName())));
+                new GrantItems(aws.dynamo(), config.tableName()), clock));
         this.workspaceRegistry = AwsClients.memoize(() -> new DynamoWorkspaceRegistry(aws.dynamo(), config.tableName()));
         this.vault = AwsClients.memoize(() -> new VaultByMode(
                 new SecretsManagerVault(aws.secrets(), aws.kms(), config.kmsKeyId(), config.secretNamePrefix()),
@@ -94,6 +94,7 @@ final class Adapters {
         return vault.get();
     }
 
+    /** The bus: built only by the outbox function (the one function with EVENT_BUS_NAME and events:PutEvents). */
     EventBridgePublisher events() {
         return events.get();
     }

@@ -18,11 +18,12 @@ final class LifecycleWiring {
 
     Revocations revocations() {
         return new Revocations(a.store(), a.vault(), oauth.providerRevocation(),
-                new MeteredPendingRevocations(new DynamoPendingRevocations(a.aws.dynamo(), a.table()), a.metrics, a.clock), a.events(), a.clock, a.config.secretRecoveryDays());
+                new MeteredPendingRevocations(new DynamoPendingRevocations(a.aws.dynamo(), a.table()), a.metrics, a.clock),
+                a.clock, a.config.secretRecoveryDays(), a.config.providerTimeout(), a.config.revocationBudget());
     }
 
     Reauthorizations reauthorizations() {
-        return new Reauthorizations(parkedRuns(), a.events());
+        return new Reauthorizations(parkedRuns());
     }
 
     DynamoParkedRuns parkedRuns() {

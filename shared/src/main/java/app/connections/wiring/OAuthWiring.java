@@ -21,7 +21,7 @@ final class OAuthWiring {
     ConnectFlow connectFlow(LifecycleWiring lifecycle) {
         return new ConnectFlow(new DynamoConnectSessionStore(a.aws.dynamo(), a.table()), a.store(),
                 new ConnectionAccess(a.workspaceAccess(), a.store()), a.catalog(), a.oauthClients(), tokenEndpoint(),
-                new IdentityReader(a.providerHttp()), a.vault(), a.events(), lifecycle.reauthorizations(), a.clock,
+                new IdentityReader(a.providerHttp()), a.vault(), lifecycle.reauthorizations(), a.clock,
                 a.config.oauthRedirectUri(), a.config.secretRecoveryDays(), a.timing(),
                 new KmsCodeSeal(a.aws.kms(), a.config.kmsKeyId()));
     }

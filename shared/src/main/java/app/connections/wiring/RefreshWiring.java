@@ -19,8 +19,8 @@ final class RefreshWiring {
         this.a = a;
         this.lifecycle = lifecycle;
         this.refresher = AwsClients.memoize(() -> new TokenRefresher(a.store(), new DynamoLeaseStore(a.aws.dynamo(), a.table()),
-                a.vault(), a.catalog(), a.oauthClients(), oauth.tokenEndpoint(), a.events(),
-                new DynamoDedupedAppAlarms(a.aws.dynamo(), a.table(), a.events()),
+                a.vault(), a.catalog(), a.oauthClients(), oauth.tokenEndpoint(),
+                new DynamoDedupedAppAlarms(a.aws.dynamo(), a.table()),
                 new WriteBudget(a.config.refreshWriteBudget()),
                 RefreshPolicy.defaults(a.timing(), a.config.refreshMinInterval()), a.clock, a.metrics));
     }

@@ -91,7 +91,7 @@ public final class Services {
     public Connections connections() {
         return new Connections(adapters.store(), adapters.workspaceAccess(), adapters.catalog(), adapters.vault(),
                 new ApiKeyCheck(adapters.providerHttp()), new KmsFingerprinter(adapters.aws.kms(), adapters.config.fingerprintKeyId()),
-                adapters.events(), lifecycle.reauthorizations(), lifecycle.revocations(), adapters.clock,
+                lifecycle.reauthorizations(), lifecycle.revocations(), adapters.clock,
                 adapters.config.secretRecoveryDays());
     }
 
@@ -101,6 +101,11 @@ public final class Services {
 
     public ConnectFlow connectFlow() {
         return oauth.connectFlow(lifecycle);
+    }
+
+    /** The outbox's delivery to the bus (the outbox function alone). */
+    public app.connections.events.OutboxDelivery outboxDelivery() {
+        return new app.connections.events.OutboxDelivery(adapters.events(), adapters.metrics, adapters.clock);
     }
 
     public Revocations revocations() {
@@ -138,6 +143,6 @@ public final class Services {
     public Grants grants() {
         return new Grants(adapters.store(), new DynamoGrantStore(adapters.aws.dynamo(), adapters.table()),
                 new DynamoSpendLedger(adapters.aws.dynamo(), adapters.table()), adapters.workspaceRegistry(), adapters.catalog(),
-                adapters.events(), adapters.clock, adapters.config.reservationTtl());
+                adapters.clock, adapters.config.reservationTtl());
     }
 }

@@ -101,7 +101,7 @@ class OperationsTemplateTest {
         }
         // the named signals that need a human each have their alarm
         assertThat(read).contains(namespace + ":RefreshFailures", namespace + ":Refreshes", namespace + ":InvalidClient",
-                namespace + ":PendingRevocationAge", namespace + ":AwsThrottles", "AWS/ApiGateway:5xx", "AWS/Lambda:Errors",
+                namespace + ":PendingRevocationAge", namespace + ":AwsThrottles", namespace + ":OutboxLag", "AWS/ApiGateway:5xx", "AWS/Lambda:Errors",
                 "AWS/Lambda:Throttles");
         // our metrics are read without their breakdown: the Service dimension alone, with the template's service name
         for (Template.Resource alarm : ofType(t, "AWS::CloudWatch::Alarm")) {

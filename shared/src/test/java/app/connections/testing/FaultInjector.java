@@ -340,6 +340,16 @@ public final class FaultInjector implements ExecutionInterceptor {
                 code = "InvalidCiphertextException";
                 status = 400;
             }
+            case "EventBridge/THROTTLED" -> {
+                b = software.amazon.awssdk.services.eventbridge.model.EventBridgeException.builder();
+                code = "ThrottlingException";
+                status = 400;
+            }
+            case "EventBridge/SERVER_ERROR" -> {
+                b = software.amazon.awssdk.services.eventbridge.model.InternalException.builder();
+                code = "InternalException";
+                status = 500;
+            }
             default -> throw new IllegalArgumentException(service + " does not answer " + error);
         }
         return b.message(message).statusCode(status)

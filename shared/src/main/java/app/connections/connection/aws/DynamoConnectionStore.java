@@ -10,6 +10,13 @@ import app.connections.platform.StaleVersion;
 import app.connections.catalog.CredentialKind;
 import app.connections.connection.IdentityKey;
 import app.connections.connection.Page;
+import app.connections.connection.ConnectionStatus;
+import app.connections.connection.RevocationWork;
+import app.connections.events.ConnectionEvent;
+import app.connections.events.aws.OutboxItems;
+import app.connections.platform.InvalidState;
+import java.time.Clock;
+import java.time.Instant;
 import app.connections.platform.InvalidField;
 import app.connections.platform.Json;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -41,17 +48,23 @@ public final class DynamoConnectionStore implements ConnectionStore {
     private final DynamoDbClient dynamo;
     private final String table;
     private final ConnectionCopies copies;
+    private final Clock clock;
 
     /** A store that keeps no copies current: for set-up, reads and benchmarks. */
     public DynamoConnectionStore(DynamoDbClient dynamo, String table) {
         this(dynamo, table, ConnectionCopies.NONE);
     }
 
-    /** The service's store: {@code copies} (the grants' copies) are brought up to date after each update. */
+    /** The service's store: {@code copies} (the grants' copies) are written in each write's transaction. */
     public DynamoConnectionStore(DynamoDbClient dynamo, String table, ConnectionCopies copies) {
+        this(dynamo, table, copies, Clock.systemUTC());
+    }
+
+    public DynamoConnectionStore(DynamoDbClient dynamo, String table, ConnectionCopies copies, Clock clock) {
         this.dynamo = dynamo;
         this.table = table;
         this.copies = copies;
+        this.clock = clock;
     }
 
     @Override
@@ -68,55 +81,147 @@ public final class DynamoConnectionStore implements ConnectionStore {
     }
 
     @Override
-    public Connection update(Connection connection) {
+    public Connection update(Connection connection, List<ConnectionEvent> events) {
         Connection stored = connection.withVersion(connection.version() + 1);
-        try {
-            dynamo.putItem(b -> b.tableName(table)
-                    .item(ConnectionItems.toItem(stored))
-                    .conditionExpression("#version = :expected")
-                    .expressionAttributeNames(Map.of("#version", "version"))
-                    .expressionAttributeValues(Map.of(":expected", n(connection.version()))));
-        } catch (ConditionalCheckFailedException e) {
-            throw new StaleVersion("the connection was changed by someone else; read it again and retry", e);
-        }
-        copies.sync(stored);
+        write(connection, stored, List.of(), events);
         return stored;
     }
 
     @Override
-    public IdentityClaim createClaiming(Connection connection, IdentityKey identity) {
-        Connection stored = connection.withVersion(1);
-        return claiming(stored, identity, TransactWriteItem.builder().put(p -> p.tableName(table)
-                .item(ConnectionItems.toItem(stored))
-                .conditionExpression("attribute_not_exists(pk)")).build());
+    public Connection updateReleasing(Connection connection, IdentityKey identity, List<ConnectionEvent> events) {
+        Connection stored = connection.withVersion(connection.version() + 1);
+        write(connection, stored, List.of(release(identity, connection.id())), events);
+        return stored;
     }
 
     @Override
-    public IdentityClaim updateClaiming(Connection connection, IdentityKey identity) {
-        Connection stored = connection.withVersion(connection.version() + 1);
-        return claiming(stored, identity, TransactWriteItem.builder().put(p -> p.tableName(table)
-                .item(ConnectionItems.toItem(stored))
-                .conditionExpression("#version = :expected")
-                .expressionAttributeNames(Map.of("#version", "version"))
-                .expressionAttributeValues(Map.of(":expected", n(connection.version())))).build());
+    public Connection revoke(Connection revoked, Optional<IdentityKey> release, List<ConnectionEvent> events,
+                             Optional<RevocationWork> work) {
+        if (revoked.status() != ConnectionStatus.REVOKED) {
+            throw new IllegalArgumentException("revoke saves a REVOKED connection");
+        }
+        Connection stored = revoked.withVersion(revoked.version() + 1);
+        List<TransactWriteItem> with = new ArrayList<>();
+        release.ifPresent(identity -> with.add(release(identity, revoked.id())));
+        work.ifPresent(w -> with.add(RevocationWorkItems.put(table, w)));
+        write(revoked, stored, with, events);
+        return stored;
     }
 
-    /** Writes the connection and a new claim on its identity in one transaction. */
-    private IdentityClaim claiming(Connection stored, IdentityKey identity, TransactWriteItem connectionWrite) {
+    @Override
+    public IdentityClaim createClaiming(Connection connection, IdentityKey identity, List<ConnectionEvent> events) {
+        Connection stored = connection.withVersion(1);
+        return claiming(connection, stored, identity, true, events);
+    }
+
+    @Override
+    public IdentityClaim updateClaiming(Connection connection, IdentityKey identity, List<ConnectionEvent> events) {
+        Connection stored = connection.withVersion(connection.version() + 1);
+        return claiming(connection, stored, identity, false, events);
+    }
+
+    /** Writes the connection and a new claim on its identity in one transaction (with its events and copies). */
+    private IdentityClaim claiming(Connection read, Connection stored, IdentityKey identity, boolean create,
+                                   List<ConnectionEvent> events) {
+        TransactWriteItem claim = TransactWriteItem.builder().put(p -> p.tableName(table)
+                .item(claimItem(identity, stored.id()))
+                .conditionExpression("attribute_not_exists(pk)")).build();
         try {
-            dynamo.transactWriteItems(b -> b.transactItems(connectionWrite,
-                    TransactWriteItem.builder().put(p -> p.tableName(table)
-                            .item(claimItem(identity, stored.id()))
-                            .conditionExpression("attribute_not_exists(pk)")).build()));
+            if (create) {
+                List<TransactWriteItem> items = new ArrayList<>();
+                items.add(TransactWriteItem.builder().put(p -> p.tableName(table)
+                        .item(ConnectionItems.toItem(stored))
+                        .conditionExpression("attribute_not_exists(pk)")).build());
+                items.add(claim);
+                events.forEach(e -> items.add(OutboxItems.put(table, e, clock.instant())));
+                items.addAll(copies.writes(stored));
+                dynamo.transactWriteItems(b -> b.transactItems(items));
+            } else {
+                write(read, stored, List.of(claim), events);
+            }
             return new IdentityClaim.Claimed(stored);
         } catch (TransactionCanceledException e) {
             List<CancellationReason> reasons = e.cancellationReasons();
-            if (reasons.size() == 2 && "ConditionalCheckFailed".equals(reasons.get(1).code())) {
+            if (reasons.size() > 1 && "ConditionalCheckFailed".equals(reasons.get(1).code())) {
                 return holderOf(identity).<IdentityClaim>map(IdentityClaim.HeldBy::new)
                         .orElseThrow(() -> new StaleVersion("the external account was connected and released meanwhile; retry", e));
             }
             throw new StaleVersion("the connection was changed or created meanwhile", e);
         }
+    }
+
+    /**
+     * The one write of a changed connection: the connection (version-checked, never over a REVOKED
+     * one), then {@code with} (claims, releases, revocation work), the outbox items of
+     * {@code events} and the grants' copies, in one transaction. A plain version-checked put when
+     * there is nothing else to write. A transaction cancelled by a copy alone (a grant removed
+     * meanwhile) is tried again with the copies read anew; {@code with}'s own failures are the
+     * caller's (a claim held by another: {@link TransactionCanceledException}).
+     */
+    private void write(Connection read, Connection stored, List<TransactWriteItem> with, List<ConnectionEvent> events) {
+        boolean toRevoked = stored.status() == ConnectionStatus.REVOKED;
+        String condition = toRevoked ? "#version = :expected" : "#version = :expected AND #status <> :revoked";
+        Map<String, String> names = toRevoked ? Map.of("#version", "version")
+                : Map.of("#version", "version", "#status", "status");
+        Map<String, AttributeValue> values = toRevoked ? Map.of(":expected", n(read.version()))
+                : Map.of(":expected", n(read.version()), ":revoked", s(ConnectionStatus.REVOKED.name()));
+        for (int attempt = 1; ; attempt++) {
+            List<TransactWriteItem> copyWrites = copies.writes(stored);
+            if (with.isEmpty() && events.isEmpty() && copyWrites.isEmpty()) {
+                try {
+                    dynamo.putItem(b -> b.tableName(table).item(ConnectionItems.toItem(stored))
+                            .conditionExpression(condition).expressionAttributeNames(names).expressionAttributeValues(values));
+                } catch (ConditionalCheckFailedException e) {
+                    throw stale(read.id(), e);
+                }
+                copies.catchUp(stored);
+                return;
+            }
+            List<TransactWriteItem> items = new ArrayList<>();
+            items.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(ConnectionItems.toItem(stored))
+                    .conditionExpression(condition).expressionAttributeNames(names).expressionAttributeValues(values)).build());
+            items.addAll(with);
+            Instant now = clock.instant();
+            events.forEach(e -> items.add(OutboxItems.put(table, e, now)));
+            int firstCopy = items.size();
+            items.addAll(copyWrites);
+            try {
+                dynamo.transactWriteItems(b -> b.transactItems(items));
+                copies.catchUp(stored);
+                return;
+            } catch (TransactionCanceledException e) {
+                List<CancellationReason> reasons = e.cancellationReasons();
+                boolean ownPartFailed = false;
+                for (int i = 0; i < Math.min(firstCopy, reasons.size()); i++) {
+                    if (reasons.get(i).code() != null && !"None".equals(reasons.get(i).code())) {
+                        ownPartFailed = true;
+                    }
+                }
+                if (!ownPartFailed && attempt < 3) {
+                    continue; // only a grant's copy: a grant removed or re-copied meanwhile; read the grants again
+                }
+                if (reasons.size() > 1 && !with.isEmpty() && "ConditionalCheckFailed".equals(reasons.get(1).code())
+                        && (reasons.get(0).code() == null || "None".equals(reasons.get(0).code()))) {
+                    throw e; // the claim: the caller decides
+                }
+                throw stale(read.id(), e);
+            }
+        }
+    }
+
+    /** A write that lost: to a REVOKED connection (terminal: a domain outcome), or to any other change. */
+    private RuntimeException stale(String connectionId, RuntimeException cause) {
+        if (find(connectionId).map(c -> c.status() == ConnectionStatus.REVOKED).orElse(false)) {
+            return new InvalidState("connection_revoked", "the connection was revoked; connect the app again", cause);
+        }
+        return new StaleVersion("the connection was changed by someone else; read it again and retry", cause);
+    }
+
+    private TransactWriteItem release(IdentityKey identity, String connectionId) {
+        return TransactWriteItem.builder().delete(d -> d.tableName(table)
+                .key(claimKey(identity))
+                .conditionExpression("attribute_not_exists(pk) OR connectionId = :id")
+                .expressionAttributeValues(Map.of(":id", s(connectionId)))).build();
     }
 
     @Override
@@ -137,26 +242,6 @@ public final class DynamoConnectionStore implements ConnectionStore {
         return response.hasItem() && !response.item().isEmpty()
                 ? Optional.of(response.item().get("connectionId").s())
                 : Optional.empty();
-    }
-
-    @Override
-    public Connection updateReleasing(Connection connection, IdentityKey identity) {
-        Connection stored = connection.withVersion(connection.version() + 1);
-        try {
-            dynamo.transactWriteItems(b -> b.transactItems(
-                    TransactWriteItem.builder().put(p -> p.tableName(table)
-                            .item(ConnectionItems.toItem(stored))
-                            .conditionExpression("#version = :expected")
-                            .expressionAttributeNames(Map.of("#version", "version"))
-                            .expressionAttributeValues(Map.of(":expected", n(connection.version())))).build(),
-                    TransactWriteItem.builder().delete(d -> d.tableName(table)
-                            .key(claimKey(identity))
-                            .conditionExpression("attribute_not_exists(pk) OR connectionId = :id")
-                            .expressionAttributeValues(Map.of(":id", s(connection.id())))).build()));
-        } catch (TransactionCanceledException e) {
-            throw new StaleVersion("the connection was changed by someone else; read it again and retry", e);
-        }
-        return stored;
     }
 
     @Override

@@ -1,17 +1,27 @@
 package app.connections.connection.lifecycle;
 
+import app.connections.connection.RevocationWork;
+import app.connections.events.ConnectionEvent;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
-/** Port: provider revocations still to do (no secret here: the tokens stay in the vault until done). */
+/**
+ * Port: the work left after revokes (no secret here: the tokens stay in the vault until done). The
+ * work is first written with the REVOKED write ({@code ConnectionStore.revoke}); here it is read,
+ * recorded step by step, and removed when done.
+ */
 public interface PendingRevocations {
-    record Pending(String connectionId, int attempts, Instant nextAttemptAt) {
-    }
+    Optional<RevocationWork> find(String connectionId);
 
-    void put(Pending pending);
+    /** Records the work as it now stands (a step done, or an attempt failed). */
+    void save(RevocationWork work);
 
-    /** Pending revocations whose next attempt is due. */
-    List<Pending> due(Instant now, int limit);
+    /** Records the work as given up at the provider and commits {@code event} with that record. */
+    void giveUp(RevocationWork work, ConnectionEvent event);
+
+    /** Work whose next attempt is due, spread over the shards, the longest waiting first; at most {@code limit}. */
+    List<RevocationWork> due(Instant now, int limit);
 
     void remove(String connectionId);
 }

@@ -23,6 +23,9 @@ public interface ProviderRevocation {
     /** Revokes the connection's stored tokens: the refresh token first, then the access token. */
     Result revokeTokens(Connection connection, Credential tokens);
 
-    /** Revokes one refresh token that a rotation has just replaced. */
+    /** Revokes one refresh token ({@code token_type_hint=refresh_token}): a revoked connection's, or one a rotation replaced. */
     Result revokeRefreshToken(Connection connection, String refreshToken);
+
+    /** Revokes one access token ({@code token_type_hint=access_token}). */
+    Result revokeAccessToken(Connection connection, String accessToken);
 }

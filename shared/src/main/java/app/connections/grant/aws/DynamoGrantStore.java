@@ -16,6 +16,10 @@ import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import app.connections.connection.aws.ConnectionItems;
+import app.connections.platform.StaleVersion;
 
 /** Grant items, each with a copy of its connection for the granted workspace's picker ({@link GrantItems}). */
 public final class DynamoGrantStore implements GrantStore {
@@ -35,7 +39,19 @@ public final class DynamoGrantStore implements GrantStore {
         item.put("grantUpdatedAt", s(grant.updatedAt().toString()));
         Optional<Grant> before = find(grant.connectionId(), grant.workspaceId());
         before.ifPresent(b -> item.put("grantCreatedAt", s(b.createdAt().toString())));
-        dynamo.putItem(b -> b.tableName(table).item(item));
+        try {
+            dynamo.transactWriteItems(t -> t.transactItems(
+                    TransactWriteItem.builder().conditionCheck(c -> c.tableName(table).key(ConnectionItems.key(connection.id()))
+                            .conditionExpression("#v = :v AND #status <> :revoked")
+                            .expressionAttributeNames(Map.of("#v", "version", "#status", "status"))
+                            .expressionAttributeValues(Map.of(":v", n(connection.version()), ":revoked", s("REVOKED")))).build(),
+                    TransactWriteItem.builder().put(p -> p.tableName(table).item(item)
+                            .conditionExpression("attribute_not_exists(pk) OR attribute_not_exists(#v) OR #v <= :v")
+                            .expressionAttributeNames(Map.of("#v", "version"))
+                            .expressionAttributeValues(Map.of(":v", n(connection.version())))).build()));
+        } catch (TransactionCanceledException e) {
+            throw new StaleVersion("the connection changed while it was being granted; read it again", e);
+        }
         return before.isEmpty();
     }
 

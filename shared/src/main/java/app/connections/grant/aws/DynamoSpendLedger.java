@@ -281,15 +281,18 @@ public final class DynamoSpendLedger implements SpendLedger {
     }
 
     @Override
-    public boolean firstTimeCapReached(String connectionId, String workspaceId, String month) {
+    public boolean firstTimeCapReached(String connectionId, String workspaceId, String month,
+                                       app.connections.events.ConnectionEvent event) {
         try {
-            dynamo.updateItem(b -> b.tableName(table)
-                    .key(Map.of("pk", s(partition(connectionId, workspaceId, month)), "sk", s("TOTAL")))
-                    .updateExpression("SET capReachedNotified = :t")
-                    .conditionExpression("attribute_not_exists(capReachedNotified)")
-                    .expressionAttributeValues(Map.of(":t", AttributeValue.fromBool(true))));
+            dynamo.transactWriteItems(t -> t.transactItems(
+                    TransactWriteItem.builder().update(b -> b.tableName(table)
+                            .key(Map.of("pk", s(partition(connectionId, workspaceId, month)), "sk", s("TOTAL")))
+                            .updateExpression("SET capReachedNotified = :t")
+                            .conditionExpression("attribute_not_exists(capReachedNotified)")
+                            .expressionAttributeValues(Map.of(":t", AttributeValue.fromBool(true)))).build(),
+                    app.connections.events.aws.OutboxItems.put(table, event, java.time.Instant.now())));
             return true;
-        } catch (ConditionalCheckFailedException already) {
+        } catch (software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException already) {
             return false;
         }
     }

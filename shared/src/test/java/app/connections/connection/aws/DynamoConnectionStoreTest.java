@@ -63,6 +63,25 @@ class DynamoConnectionStoreTest {
     }
 
     @Test
+    void noWriteFromAReadBeforeTheRevokeBringsARevokedConnectionBack() {
+        Connection active = store.create(newConnection(ConnectionStatus.ACTIVE)
+                .withExternalIdentity("agent-7", Optional.empty()));
+        app.connections.connection.IdentityKey key = app.connections.connection.IdentityKey.of(active);
+        // revoked by someone else, written over the very version the writers below read
+        Connection revoked = store.revoke(active.revoked("revoked_by_user", NOW), Optional.of(key), java.util.List.of(), Optional.empty());
+        Connection asRead = active.withVersion(revoked.version()); // even a writer holding the current version
+
+        for (Runnable write : java.util.List.<Runnable>of(
+                () -> store.update(asRead.withLabel("renamed", NOW)),
+                () -> store.updateReleasing(asRead.withLabel("renamed", NOW), key),
+                () -> store.updateClaiming(asRead.activated(NOW), key))) {
+            assertThatThrownBy(write::run).isInstanceOf(app.connections.platform.InvalidState.class)
+                    .hasMessageContaining("revoked");
+        }
+        assertThat(store.find(active.id()).orElseThrow()).isEqualTo(revoked);
+    }
+
+    @Test
     void onlyOfferedConnectionsCarryThePickerKeys() {
         Connection pending = store.create(newConnection(ConnectionStatus.PENDING));
         Connection active = store.create(newConnection(ConnectionStatus.ACTIVE));

@@ -148,6 +148,50 @@ class GrantsTest {
         assertThat(picker("ws-acme")).isEmpty();
     }
 
+    /** The grant item's copy of the connection as the workspace's picker reads it. */
+    private Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> copyIn(String workspaceId) {
+        return world.local.clients().dynamo().getItem(b -> b.tableName(world.config.tableName()).consistentRead(true)
+                .key(app.connections.grant.aws.GrantItems.key(openai.id(), workspaceId))).item();
+    }
+
+    @Test
+    void revokingAGrantedAccountKeyShowsItRevokedInEveryGrantedWorkspaceAtOnce() throws Exception {
+        grant(openai.id(), "ws-acme", "50");
+        grant(openai.id(), "ws-globex", null);
+        assertThat(picker("ws-acme")).containsExactly(openai.id());
+        assertThat(picker("ws-globex")).containsExactly(openai.id());
+
+        world.services.revocations().revoke(world.reload(openai), "revoked_by_user");
+
+        for (String ws : List.of("ws-acme", "ws-globex")) {
+            assertThat(picker(ws)).as(ws + "'s picker").isEmpty();
+            assertThat(copyIn(ws).get("status").s()).as(ws + "'s copy").isEqualTo("REVOKED");
+            assertThat(resolve(ws, 0.5)).containsEntry("status", "denied");
+        }
+    }
+
+    @Test
+    void aGrantPutRacingTheRevokeCannotResurrectAnActiveCopy() throws Exception {
+        grant(openai.id(), "ws-acme", "50");
+        Connection readBeforeTheRevoke = world.reload(openai);
+        world.services.revocations().revoke(readBeforeTheRevoke, "revoked_by_user");
+        var grants = new app.connections.grant.aws.DynamoGrantStore(world.local.clients().dynamo(), world.config.tableName());
+        Instant now = world.clock.instant();
+
+        for (String ws : List.of("ws-acme", "ws-globex")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> grants.put(new app.connections.grant.Grant(openai.id(),
+                    world.account, ws, Optional.of(1_000_000L), now, now), readBeforeTheRevoke))
+                    .as("a copy of the ACTIVE connection, written after the revoke").isInstanceOf(app.connections.platform.StaleVersion.class);
+        }
+        assertThat(copyIn("ws-acme").get("status").s()).isEqualTo("REVOKED");
+        assertThat(copyIn("ws-globex")).as("no grant made from the stale copy").isNullOrEmpty();
+        assertThat(picker("ws-acme")).isEmpty();
+        assertThat(picker("ws-globex")).isEmpty();
+        APIGatewayV2HTTPResponse again = grant(openai.id(), "ws-globex", null);
+        assertThat(again.getStatusCode()).isEqualTo(409);
+        assertThat(again.getBody()).contains("connection_revoked");
+    }
+
     @Test
     void grantingAgainUpdatesTheCapAndWorkspaceScopedOrForeignTargetsAreRefused() throws Exception {
         assertThat(grant(openai.id(), "ws-acme", "50").getStatusCode()).isEqualTo(201);

@@ -30,6 +30,11 @@ public final class LocalClients {
         return DynamoDbClient.builder().endpointOverride(endpoint).region(region).credentialsProvider(credentials).httpClient(http).build();
     }
 
+    public software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient streams() {
+        return software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient.builder().endpointOverride(endpoint).region(region)
+                .credentialsProvider(credentials).httpClient(http).build();
+    }
+
     public KmsClient kms() {
         return KmsClient.builder().endpointOverride(endpoint).region(region).credentialsProvider(credentials).httpClient(http).build();
     }

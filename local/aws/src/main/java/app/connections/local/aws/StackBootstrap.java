@@ -92,6 +92,10 @@ public final class StackBootstrap {
                             .attributeDefinitions(list(p, "AttributeDefinitions").stream().map(a -> AttributeDefinition.builder()
                                     .attributeName(str(a, "AttributeName")).attributeType(str(a, "AttributeType")).build()).toList())
                             .keySchema(keySchema(list(p, "KeySchema")));
+                    Map<String, Object> stream = Template.asMap(p.get("StreamSpecification"));
+                    if (stream.get("StreamViewType") != null) {
+                        b.streamSpecification(s -> s.streamEnabled(true).streamViewType(str(stream, "StreamViewType")));
+                    }
                     List<Map<String, Object>> gsis = list(p, "GlobalSecondaryIndexes");
                     if (!gsis.isEmpty()) {
                         b.globalSecondaryIndexes(gsis.stream().map(g -> {
@@ -113,6 +117,10 @@ public final class StackBootstrap {
                             .attributeName(str(ttl, "AttributeName")).enabled(true)));
                 }
                 attrs.put("Arn", arnPrefix.formatted("dynamodb") + "table/" + name);
+                String streamArn = dynamo.describeTable(b -> b.tableName(name)).table().latestStreamArn();
+                if (streamArn != null) {
+                    attrs.put("StreamArn", streamArn);
+                }
                 return name;
             }
             case "AWS::KMS::Key" -> {

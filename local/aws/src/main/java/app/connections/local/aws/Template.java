@@ -136,6 +136,45 @@ public final class Template {
         return value == null ? lambdaDefault : Integer.parseInt(String.valueOf(value));
     }
 
+    /** Every {@code DynamoDB} (stream) event of every function: what Lambda's event source mapping does with the stream. */
+    public List<StreamEvent> streamEvents() {
+        List<StreamEvent> out = new ArrayList<>();
+        for (Resource r : resources().values()) {
+            if (!"AWS::Serverless::Function".equals(r.type())) {
+                continue;
+            }
+            map(r.properties(), "Events").forEach((name, value) -> {
+                Map<String, Object> event = asMap(value);
+                if (!"DynamoDB".equals(event.get("Type"))) {
+                    return;
+                }
+                Map<String, Object> props = map(event, "Properties");
+                List<String> patterns = new ArrayList<>();
+                Object filters = map(props, "FilterCriteria").get("Filters");
+                if (filters instanceof List<?> list) {
+                    list.forEach(f -> patterns.add(String.valueOf(asMap(f).get("Pattern"))));
+                }
+                Object responseTypes = props.get("FunctionResponseTypes");
+                out.add(new StreamEvent(r.logicalId(), name, props.get("Stream"),
+                        Integer.parseInt(String.valueOf(props.getOrDefault("BatchSize", 100))),
+                        String.valueOf(props.getOrDefault("StartingPosition", "LATEST")), patterns,
+                        Integer.parseInt(String.valueOf(props.getOrDefault("MaximumRetryAttempts", -1))),
+                        responseTypes instanceof List<?> l && l.contains("ReportBatchItemFailures")));
+            });
+        }
+        return out;
+    }
+
+    /**
+     * A function's {@code DynamoDB} event: the stream it reads, how many records per invocation, where
+     * it starts, the {@code FilterCriteria} patterns (JSON), how often a failed batch is retried
+     * ({@code -1}: until the records expire) and whether the function reports failed records itself.
+     */
+    public record StreamEvent(String functionLogicalId, String eventName, Object stream, int batchSize,
+                              String startingPosition, List<String> filterPatterns, int maximumRetryAttempts,
+                              boolean reportsBatchItemFailures) {
+    }
+
     /** A resource's {@code Metadata} (how {@code sam build} builds a function), empty when it has none. */
     public Map<String, Object> metadataOf(String logicalId) {
         return map(asMap(map(root, "Resources").get(logicalId)), "Metadata");

@@ -35,11 +35,24 @@ public final class TokenEndpointStandIn implements AutoCloseable {
     private final AtomicInteger revocationCalls = new AtomicInteger();
     private final AtomicInteger failingRevocations = new AtomicInteger();
     private final Map<String, Boolean> revokedRefreshTokens = new ConcurrentHashMap<>();
+    private final java.util.List<Revocation> revocations = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Deque<Failure> scriptedRevocations = new ConcurrentLinkedDeque<>();
     private volatile Duration latency = Duration.ZERO;
     private volatile String nextSubject = "account-1";
     private volatile long expiresIn = 3600;
     private volatile boolean rotates = true;
     private volatile String tokenPrefix = "";
+
+    /**
+     * A revocation request as received: the token, its {@code token_type_hint}, and the kind of token
+     * it really is ({@code refresh_token} or {@code access_token}, as this provider issued it), and the
+     * status answered.
+     */
+    public record Revocation(String token, String hint, String kind, int status) {
+        public boolean hintMatches() {
+            return kind.equals(hint);
+        }
+    }
 
     /** A scripted answer for the next token request. */
     public record Failure(int status, String body, String retryAfter, boolean drop) {
@@ -165,6 +178,16 @@ public final class TokenEndpointStandIn implements AutoCloseable {
         failingRevocations.set(n);
     }
 
+    /** The next revocation requests answer these, in order (after any {@link #failRevocations} 503s). */
+    public void failRevocationsWith(Failure... answers) {
+        scriptedRevocations.addAll(java.util.List.of(answers));
+    }
+
+    /** Every revocation request received, in order (RFC 7009: refresh token first, each with its hint). */
+    public java.util.List<Revocation> revocations() {
+        return java.util.List.copyOf(revocations);
+    }
+
     public int revocationCalls() {
         return revocationCalls.get();
     }
@@ -172,11 +195,21 @@ public final class TokenEndpointStandIn implements AutoCloseable {
     private void revoke(HttpExchange exchange) throws IOException {
         revocationCalls.incrementAndGet();
         Map<String, String> f = form(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        String token = f.getOrDefault("token", "");
+        String kind = token.contains("rt-") ? "refresh_token" : "access_token"; // as issued: "rt-…" and "at-…"
+        String hint = f.getOrDefault("token_type_hint", "");
         if (failingRevocations.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            revocations.add(new Revocation(token, hint, kind, 503));
             send(exchange, 503, "{\"error\":\"temporarily_unavailable\"}");
             return;
         }
-        String token = f.getOrDefault("token", "");
+        Failure scriptedFailure = scriptedRevocations.poll();
+        if (scriptedFailure != null) {
+            revocations.add(new Revocation(token, hint, kind, scriptedFailure.status()));
+            send(exchange, scriptedFailure.status(), scriptedFailure.body());
+            return;
+        }
+        revocations.add(new Revocation(token, hint, kind, 200));
         refreshTokens.remove(token);
         revokedRefreshTokens.put(token, true); // RFC 7009: an already invalid token is answered 200 too
         exchange.sendResponseHeaders(200, -1);

@@ -59,6 +59,7 @@ public final class DevServer implements AutoCloseable {
     private final Map<String, LocalFunction> functionsByName = new LinkedHashMap<>();
     private final String baseUrl;
     private final ScheduledRuns schedules;
+    private final StreamPolling streams;
     private final ApiDocs docs;
     private final LocalMetrics metrics = new LocalMetrics(System.out::println);
     /**
@@ -122,6 +123,8 @@ public final class DevServer implements AutoCloseable {
             }
         }
         schedules = new ScheduledRuns(functionsByName.values(), stack, System.out::println);
+        streams = new StreamPolling(template, stack, functionsByName, System.out::println);
+        streams.start();
         docs = new ApiDocs(local.root().resolve("docs/openapi.yaml"), baseUrl);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/", this::handle);
@@ -186,6 +189,7 @@ public final class DevServer implements AutoCloseable {
 
     @Override
     public void close() {
+        streams.close();
         schedules.close();
         server.stop(0);
         try {

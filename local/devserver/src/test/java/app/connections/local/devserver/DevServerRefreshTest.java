@@ -104,8 +104,8 @@ class DevServerRefreshTest {
         world.services.revocations().revoke(c, "revoked_by_user");
         assertThat(world.provider.wasRevoked(refreshToken)).isFalse();
         // the first retry is due a minute later: let that minute pass
-        new DynamoPendingRevocations(world.local.clients().dynamo(), world.config.tableName())
-                .put(new PendingRevocations.Pending(c.id(), 1, Instant.now()));
+        var pending = new DynamoPendingRevocations(world.local.clients().dynamo(), world.config.tableName());
+        pending.save(pending.find(c.id()).orElseThrow().failed(Instant.now()));
 
         invoke("RefresherFunction", Files.readString(world.local.root().resolve("events/refresher/scheduled-event.json")));
 

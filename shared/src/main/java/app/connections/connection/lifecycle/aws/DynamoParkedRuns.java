@@ -33,6 +33,34 @@ public final class DynamoParkedRuns implements ParkedRuns {
     }
 
     @Override
+    public List<ParkedRun> of(String connectionId) {
+        List<ParkedRun> runs = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            var page = dynamo.query(b -> {
+                b.tableName(table).consistentRead(true)
+                        .keyConditionExpression("pk = :pk AND begins_with(sk, :parked)")
+                        .expressionAttributeValues(Map.of(":pk", s("CONNECTION#" + connectionId), ":parked", s("PARKED#")));
+                if (from != null) {
+                    b.exclusiveStartKey(from);
+                }
+            });
+            page.items().forEach(item -> runs.add(new ParkedRun(str(item, "runId"), str(item, "stepId"))));
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return runs;
+    }
+
+    @Override
+    public void remove(String connectionId, List<ParkedRun> runs) {
+        for (ParkedRun run : runs) {
+            dynamo.deleteItem(b -> b.tableName(table).key(Map.of(
+                    "pk", s("CONNECTION#" + connectionId), "sk", s("PARKED#" + run.runId() + "#" + run.stepId()))));
+        }
+    }
+
+    @Override
     public List<ParkedRun> takeAll(String connectionId) {
         List<ParkedRun> taken = new ArrayList<>();
         Map<String, AttributeValue> start = null;
