@@ -13,9 +13,9 @@ import java.util.List;
 /**
  * The pending provider revocations, measured each time the scheduled refresher asks which are due:
  * how many ({@link Metric#PENDING_REVOCATIONS}, at most the query's limit) and the oldest's age
- * ({@link Metric#PENDING_REVOCATION_AGE}). A pending revocation keeps no start time; its age is at
- * least the backoff it went through — attempt {@code n} waits 2^(n-1) minutes, so after {@code n}
- * failed attempts 2^n − 1 minutes have passed — plus how long it has been due.
+ * ({@link Metric#PENDING_REVOCATION_AGE}): since its revoke, which the work records. Work recorded
+ * before it did so gets a lower bound: the backoff it went through (after {@code n} failed attempts
+ * 2^n − 1 minutes) plus how long it has been due.
  */
 public final class MeteredPendingRevocations implements PendingRevocations {
     private final PendingRevocations pending;
@@ -53,8 +53,12 @@ public final class MeteredPendingRevocations implements PendingRevocations {
         return due;
     }
 
-    /** At least this long since the connection was revoked. */
+    /** Since the connection was revoked; for work recorded without its start, a lower bound. */
     static Duration age(RevocationWork p, Instant now) {
+        if (p.revokedAt().isPresent()) {
+            Duration since = Duration.between(p.revokedAt().get(), now);
+            return since.isNegative() ? Duration.ZERO : since;
+        }
         long backoffMinutes = 0;
         for (int attempt = 0; attempt < p.attempts(); attempt++) {
             backoffMinutes += 1L << Math.min(attempt, 10);

@@ -43,6 +43,7 @@ public final class RevocationWorkItems {
         item.put("attempts", n(work.attempts()));
         item.put("nextAttemptAt", s(work.nextAttemptAt().toString()));
         item.put("nextAttemptMs", n(work.nextAttemptAt().toEpochMilli()));
+        work.revokedAt().ifPresent(at -> item.put("revokedAt", s(at.toString())));
         return item;
     }
 
@@ -52,7 +53,8 @@ public final class RevocationWorkItems {
             item.get("done").l().forEach(v -> done.add(RevocationWork.Step.valueOf(v.s())));
         }
         return new RevocationWork(item.get("connectionId").s(), done, Integer.parseInt(item.get("attempts").n()),
-                Instant.parse(item.get("nextAttemptAt").s()));
+                Instant.parse(item.get("nextAttemptAt").s()),
+                java.util.Optional.ofNullable(item.get("revokedAt")).map(v -> Instant.parse(v.s())));
     }
 
     /** Its put in the REVOKED write's transaction. */
