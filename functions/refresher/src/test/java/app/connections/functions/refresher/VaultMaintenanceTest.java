@@ -37,8 +37,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(LocalAwsExtension.class)
 class VaultMaintenanceTest {
-    /** Of every kind (API keys, OAuth tokens due and not due); bin/bench moves larger numbers. */
-    private static final int CONNECTIONS = 120;
+    /** Of every kind (API keys, OAuth tokens due and not due), as many as the issue asks to move under traffic. */
+    private static final int CONNECTIONS = 500;
     private OAuthWorld world;
     private MaintenanceHandler handler;
 
