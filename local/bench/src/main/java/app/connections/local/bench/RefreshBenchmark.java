@@ -116,9 +116,19 @@ public final class RefreshBenchmark {
     }
 
     private static void seed(int count, TokenEndpointStandIn provider, Config config, AwsClients aws) throws Exception {
+        seed(count, provider, config, aws, new SecretsManagerVault(aws.secrets(), aws.kms(), config.kmsKeyId(), config.secretNamePrefix()));
+    }
+
+    /**
+     * {@code count} ACTIVE OAuth connections of app "bench" whose one-hour tokens were issued 55
+     * minutes ago (inside their 15-minute lead: due now), their tokens in {@code vault}; their ids.
+     */
+    static List<String> seed(int count, TokenEndpointStandIn provider, Config config, AwsClients aws,
+                             app.connections.vault.Vault vault) throws Exception {
         var store = new DynamoConnectionStore(aws.dynamo(), config.tableName());
-        var vault = new SecretsManagerVault(aws.secrets(), aws.kms(), config.kmsKeyId(), config.secretNamePrefix());
+        var timing = new Services(config, aws, Clock.systemUTC()).refreshTiming();
         Instant now = Instant.now();
+        List<String> ids = java.util.Collections.synchronizedList(new ArrayList<>());
         List<Future<?>> pending = new ArrayList<>();
         try (var pool = Executors.newFixedThreadPool(16)) {
             for (int i = 0; i < count; i++) {
@@ -131,10 +141,10 @@ public final class RefreshBenchmark {
                     var ref = vault.create(new SecretOwner("acct-bench", Optional.of("ws-bench"), id, "bench"),
                             new Credential(Map.of("accessToken", granted.get("access_token"),
                                     "refreshToken", granted.get("refresh_token"), "tokenType", "Bearer")));
-                    // one-hour tokens issued 55 minutes ago: inside their 15-minute lead, due now
                     Instant issued = now.minus(Duration.ofMinutes(55));
                     store.create(c.authorized("bench-account-" + n, "bench", ref,
-                            new Services(config, aws, Clock.systemUTC()).refreshTiming().granted(Optional.of(issued.plus(Duration.ofHours(1))), true, issued), now));
+                            timing.granted(Optional.of(issued.plus(Duration.ofHours(1))), true, issued), now));
+                    ids.add(id);
                     return null;
                 }));
             }
@@ -142,5 +152,6 @@ public final class RefreshBenchmark {
                 f.get();
             }
         }
+        return new ArrayList<>(ids);
     }
 }

@@ -1,10 +1,5 @@
 package app.connections.local.bench;
 
-import app.connections.connection.Connection;
-import app.connections.connection.ConnectionStatus;
-import app.connections.catalog.CredentialKind;
-import app.connections.connection.Scope;
-import app.connections.connection.aws.DynamoConnectionStore;
 import app.connections.local.aws.LocalAws;
 import app.connections.local.aws.TokenEndpointStandIn;
 import app.connections.oauth.aws.SecretsManagerOAuthClients;
@@ -14,8 +9,6 @@ import app.connections.refresh.RefreshRun;
 import app.connections.resolve.ResolveRequest;
 import app.connections.resolve.ResolveResult;
 import app.connections.resolve.Resolver;
-import app.connections.vault.Credential;
-import app.connections.vault.SecretOwner;
 import app.connections.vault.aws.DynamoDbVault;
 import app.connections.vault.aws.SecretsManagerVault;
 import app.connections.vault.aws.VaultByMode;
@@ -25,17 +18,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 import software.amazon.awssdk.core.SdkRequest;
@@ -114,7 +103,10 @@ public final class VaultModeBenchmark {
             plain.secrets().createSecret(b -> b.name(SecretsManagerOAuthClients.secretName(config.secretNamePrefix(), "bench"))
                     .secretString("{\"clientId\":\"bench\",\"clientSecret\":\"bench-secret\"}"));
             System.out.printf("%s mode: seeding %d due OAuth connections in moto...%n", mode, count);
-            List<String> ids = seed(count, provider, config, plain);
+            List<String> ids = RefreshBenchmark.seed(count, provider, config, plain, new VaultByMode(
+                    new SecretsManagerVault(plain.secrets(), plain.kms(), config.kmsKeyId(), config.secretNamePrefix()),
+                    new DynamoDbVault(plain.dynamo(), config.tableName(), plain.kms(), config.kmsKeyId(), Clock.systemUTC()),
+                    VaultByMode.parse(config.vaultMode())));
             provider.latency(Duration.ofMillis(latencyMs));
 
             Counter counter = new Counter();
@@ -209,41 +201,6 @@ public final class VaultModeBenchmark {
 
     private static double total(Map<String, Double> perOp) {
         return perOp.values().stream().mapToDouble(Double::doubleValue).sum();
-    }
-
-    private static List<String> seed(int count, TokenEndpointStandIn provider, Config config, AwsClients aws) throws Exception {
-        var store = new DynamoConnectionStore(aws.dynamo(), config.tableName());
-        var vault = new VaultByMode(new SecretsManagerVault(aws.secrets(), aws.kms(), config.kmsKeyId(), config.secretNamePrefix()),
-                new DynamoDbVault(aws.dynamo(), config.tableName(), aws.kms(), config.kmsKeyId(), Clock.systemUTC()),
-                VaultByMode.parse(config.vaultMode()));
-        var timing = new Services(config, aws, Clock.systemUTC()).refreshTiming();
-        Instant now = Instant.now();
-        List<String> ids = java.util.Collections.synchronizedList(new ArrayList<>());
-        List<Future<?>> pending = new ArrayList<>();
-        try (var pool = Executors.newFixedThreadPool(16)) {
-            for (int i = 0; i < count; i++) {
-                int n = i;
-                pending.add(pool.submit(() -> {
-                    Map<String, String> granted = provider.grant("bench-account-" + n);
-                    String id = UUID.randomUUID().toString();
-                    Connection c = Connection.create(id, "acct-bench", Optional.of("ws-bench"), Scope.WORKSPACE, "bench",
-                            "Bench " + n, CredentialKind.OAUTH2, ConnectionStatus.ACTIVE, Map.of(), "bench", now);
-                    var ref = vault.create(new SecretOwner("acct-bench", Optional.of("ws-bench"), id, "bench"),
-                            new Credential(Map.of("accessToken", granted.get("access_token"),
-                                    "refreshToken", granted.get("refresh_token"), "tokenType", "Bearer")));
-                    // one-hour tokens issued 55 minutes ago: inside their 15-minute lead, due now
-                    Instant issued = now.minus(Duration.ofMinutes(55));
-                    store.create(c.authorized("bench-account-" + n, "bench", ref,
-                            timing.granted(Optional.of(issued.plus(Duration.ofHours(1))), true, issued), now));
-                    ids.add(id);
-                    return null;
-                }));
-            }
-            for (Future<?> f : pending) {
-                f.get();
-            }
-        }
-        return new ArrayList<>(ids);
     }
 
     /**

@@ -35,6 +35,12 @@ public final class DynamoParkedRuns implements ParkedRuns {
     @Override
     public List<ParkedRun> of(String connectionId) {
         List<ParkedRun> runs = new ArrayList<>();
+        forEachParked(connectionId, item -> runs.add(new ParkedRun(str(item, "runId"), str(item, "stepId"))));
+        return runs;
+    }
+
+    /** Every parked-run item of the connection, page by page (strongly consistent). */
+    private void forEachParked(String connectionId, java.util.function.Consumer<Map<String, AttributeValue>> action) {
         Map<String, AttributeValue> start = null;
         do {
             Map<String, AttributeValue> from = start;
@@ -46,10 +52,9 @@ public final class DynamoParkedRuns implements ParkedRuns {
                     b.exclusiveStartKey(from);
                 }
             });
-            page.items().forEach(item -> runs.add(new ParkedRun(str(item, "runId"), str(item, "stepId"))));
+            page.items().forEach(action);
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (start != null);
-        return runs;
     }
 
     @Override
@@ -63,27 +68,14 @@ public final class DynamoParkedRuns implements ParkedRuns {
     @Override
     public List<ParkedRun> takeAll(String connectionId) {
         List<ParkedRun> taken = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            var page = dynamo.query(b -> {
-                b.tableName(table).consistentRead(true)
-                        .keyConditionExpression("pk = :pk AND begins_with(sk, :parked)")
-                        .expressionAttributeValues(Map.of(":pk", s("CONNECTION#" + connectionId), ":parked", s("PARKED#")));
-                if (from != null) {
-                    b.exclusiveStartKey(from);
-                }
-            });
-            for (Map<String, AttributeValue> item : page.items()) {
-                // deleting returns the item only to the one caller that deleted it: each run is taken once
-                var deleted = dynamo.deleteItem(b -> b.tableName(table)
-                        .key(Map.of("pk", item.get("pk"), "sk", item.get("sk"))).returnValues(ReturnValue.ALL_OLD));
-                if (deleted.hasAttributes() && !deleted.attributes().isEmpty()) {
-                    taken.add(new ParkedRun(str(item, "runId"), str(item, "stepId")));
-                }
+        forEachParked(connectionId, item -> {
+            // deleting returns the item only to the one caller that deleted it: each run is taken once
+            var deleted = dynamo.deleteItem(b -> b.tableName(table)
+                    .key(Map.of("pk", item.get("pk"), "sk", item.get("sk"))).returnValues(ReturnValue.ALL_OLD));
+            if (deleted.hasAttributes() && !deleted.attributes().isEmpty()) {
+                taken.add(new ParkedRun(str(item, "runId"), str(item, "stepId")));
             }
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
+        });
         return taken;
     }
 }
